@@ -1,0 +1,231 @@
+/**
+ * The offline plan: runs the real index.ts under Pulumi's mock runtime, with no engine, no network and no Scaleway
+ * credentials, and records every resource registration as the engine would receive it (type, name, parent,
+ * protect, dependencies, inputs). IDs and keys are deterministic fakes; every secret is shown as "[secret]".
+ */
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { NOW_ENV } from "./clock";
+import { ConfigError, configIssuesOf } from "./errors";
+import { type StackPlan, planStack } from "./plan";
+import { loadCatalog, loadPresets } from "./presets";
+import { namespaceConfig, parseStackFile } from "./stackConfig";
+
+export const SECRET_PLACEHOLDER = "[secret]";
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface OfflineOptions {
+  /** The project's directory (holds Pulumi.yaml and index.ts). */
+  readonly root: string;
+  /** @default "staging" */
+  readonly stack?: string;
+  /** A file in the stack-file format. @default `<root>/Pulumi.<stack>.yaml` */
+  readonly configFile?: string;
+  /** The clock for every time-based decision. @default the real clock */
+  readonly now?: Date;
+  /** The secret key the mocked provider returns for a new API key. @default a fake derived from the key's name */
+  readonly secretKeyFor?: (resourceName: string) => string;
+}
+
+export interface PlannedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly id: string | null;
+  readonly parent: string | null;
+  readonly protect: boolean;
+  readonly dependsOn: readonly string[];
+  readonly inputs: unknown;
+}
+
+export interface OfflinePlan {
+  readonly stack: string;
+  readonly project: string;
+  readonly now: string;
+  readonly resources: readonly PlannedResource[];
+  /** The stack outputs, secrets replaced by "[secret]". */
+  readonly outputs: Record<string, unknown>;
+  /** The resolved plan the program acted on, for the human-readable views. */
+  readonly plan: StackPlan;
+}
+
+function digest(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** A UUID-shaped ID (version 4 layout) that is the same on every run for the same resource. */
+export function fakeUuid(seed: string): string {
+  const h = digest(seed);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function fakeAccessKey(seed: string): string {
+  return `SCW${BigInt(`0x${digest(seed).slice(0, 20)}`).toString(36).toUpperCase().padStart(17, "0").slice(0, 17)}`;
+}
+
+/** What the Scaleway provider would return for each resource type, minus the network. */
+function mocks(secretKeyFor: (name: string) => string): pulumi.runtime.Mocks {
+  return {
+    newResource(args) {
+      const seed = `${args.type}::${args.name}`;
+      const inputs = args.inputs as Record<string, unknown>;
+      switch (args.type) {
+        case "scaleway:iam/apiKey:ApiKey": {
+          const accessKey = fakeAccessKey(seed);
+          return { id: accessKey, state: { ...inputs, accessKey, secretKey: secretKeyFor(args.name) } };
+        }
+        case "scaleway:secrets/secret:Secret":
+          return { id: `${inputs.region}/${fakeUuid(seed)}`, state: { ...inputs, versionCount: 1 } };
+        case "scaleway:secrets/version:Version":
+          return { id: `${inputs.region}/${fakeUuid(seed)}/1`, state: { ...inputs, revision: "1" } };
+        default:
+          return { id: args.custom ? fakeUuid(seed) : undefined, state: inputs };
+      }
+    },
+    call(args) {
+      throw new Error(`the offline plan does not mock the provider function ${args.token}`);
+    },
+  };
+}
+
+/** Replaces Pulumi's serialized secrets with "[secret]" and sorts object keys (byte-stable JSON). */
+export function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return SECRET_PLACEHOLDER;
+    return Object.fromEntries(
+      Object.keys(obj)
+        .sort()
+        .map((k) => [k, redactSecrets(obj[k])]),
+    );
+  }
+  return value;
+}
+
+interface StructLike {
+  toJavaScript(): Record<string, unknown>;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProtect(): boolean | undefined;
+  getDependenciesList(): string[];
+  getObject(): StructLike | undefined;
+}
+
+interface RegisterResponse {
+  getUrn(): string;
+  getId(): string;
+}
+
+type Callback = (err: Error | null, response?: RegisterResponse) => void;
+
+interface MockMonitorLike {
+  registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
+  resources: Map<string, { state: unknown }>;
+}
+
+/** Wraps the mock monitor so that each registration is recorded with what the engine would see. */
+function recordRegistrations(monitor: MockMonitorLike): PlannedResource[] {
+  const recorded: PlannedResource[] = [];
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) =>
+    register(req, (err, response) => {
+      if (!err && response) {
+        recorded.push({
+          urn: response.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          id: response.getId() || null,
+          parent: req.getParent() || null,
+          protect: req.getProtect() ?? false,
+          dependsOn: [...req.getDependenciesList()].sort(),
+          inputs: redactSecrets(req.getObject()?.toJavaScript() ?? {}),
+        });
+      }
+      callback(err, response);
+    });
+  return recorded;
+}
+
+export function readProjectName(root: string): string {
+  const file = path.join(root, "Pulumi.yaml");
+  const doc = parseYaml(fs.readFileSync(file, "utf8")) as { name?: unknown } | null;
+  if (typeof doc?.name !== "string") throw new Error(`${file}: no project "name"`);
+  return doc.name;
+}
+
+/** Loads a stack file; a missing one is a config error naming the file. */
+export function readStackConfig(root: string, project: string, stack: string, configFile?: string): Record<string, string> {
+  const file = configFile ? path.resolve(configFile) : path.join(root, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) {
+    throw new ConfigError(
+      [{ path: configFile ? "--config" : "--stack", message: `no stack file ${file}${configFile ? "" : `: create Pulumi.${stack}.yaml or pass --config FILE`}` }],
+      "cannot plan",
+    );
+  }
+  try {
+    return parseStackFile(fs.readFileSync(file, "utf8"), project, file).config;
+  } catch (err) {
+    throw new ConfigError([{ path: "--config", message: (err as Error).message }], "cannot plan");
+  }
+}
+
+/**
+ * Runs index.ts under the mock runtime. Throws ConfigError (every problem, with its key path) for a bad config;
+ * nothing is registered in that case, since the program validates before it builds.
+ */
+export async function runOffline(options: OfflineOptions): Promise<OfflinePlan> {
+  const root = path.resolve(options.root);
+  const stack = options.stack ?? "staging";
+  const project = readProjectName(root);
+  const config = readStackConfig(root, project, stack, options.configFile);
+  const now = options.now ?? new Date();
+  const secretKeyFor = options.secretKeyFor ?? ((name: string) => `offline-${digest(`secret::${name}`).slice(0, 32)}`);
+
+  await pulumi.runtime.setMocks(mocks(secretKeyFor), project, stack, false);
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
+  const recorded = recordRegistrations(monitor);
+  pulumi.runtime.setAllConfig(config);
+
+  const previousNow = process.env[NOW_ENV];
+  process.env[NOW_ENV] = now.toISOString();
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      const program = (await import(path.join(root, "index.ts"))) as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(program).filter(([k]) => k !== "default" && k !== "__esModule"));
+    });
+    await pulumi.runtime.disconnect();
+  } catch (err) {
+    const issues = configIssuesOf(err);
+    if (issues) throw new ConfigError(issues);
+    throw err;
+  } finally {
+    if (previousNow === undefined) delete process.env[NOW_ENV];
+    else process.env[NOW_ENV] = previousNow;
+  }
+
+  const stackResource = recorded.find((r) => r.type === "pulumi:pulumi:Stack");
+  const stackState = stackResource ? monitor.resources.get(stackResource.urn)?.state : undefined;
+  const outputs = (redactSecrets((stackState as StructLike | undefined)?.toJavaScript?.() ?? {}) ?? {}) as Record<string, unknown>;
+
+  // The same pure step the program ran, for the table and report views.
+  const catalog = loadCatalog();
+  const plan = planStack(namespaceConfig(config, project), { stack, now, catalog, presets: loadPresets(catalog) });
+
+  return {
+    stack,
+    project,
+    now: plan.now,
+    resources: recorded.filter((r) => r !== stackResource).sort((a, b) => a.urn.localeCompare(b.urn)),
+    outputs,
+    plan,
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The zod schemas for the stack config and the presets: the single source of truth for their shape. TypeScript
+ * types are derived from them (`z.infer`). Checks that need more than one field (project aliases, the catalog,
+ * expiry against the clock) live in plan.ts, which reports them with the same key paths.
+ */
+import { z } from "zod";
+
+/** Scaleway IDs are UUIDs; accept any 8-4-4-4-12 hex form (Scaleway's are v4, placeholders may not be). */
+export const ScalewayId = z.guid({ error: "must be a Scaleway ID (a UUID such as 3f2b6c1e-8d4a-4c2e-9b7f-0a1d2e3f4a5b)" });
+
+/** An RFC 3339 timestamp with an explicit zone, as Scaleway's `expiresAt` takes. */
+export const Timestamp = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, {
+    error: 'must be an RFC 3339 timestamp with a zone, e.g. "2027-06-30T00:00:00Z"',
+  })
+  .refine((s) => !Number.isNaN(Date.parse(s)), { error: "is not a real date" });
+
+const Days = (what: string) =>
+  z.number({ error: `${what} must be a whole number of days` }).int({ error: `${what} must be a whole number of days` });
+
+export const CREDENTIAL_NAME = /^[a-z][a-z0-9-]*$/;
+export const PROJECT_ALIAS = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** Scaleway's pattern for application and policy names. */
+export const SCALEWAY_NAME = /^[a-zA-Z0-9()._\- ]+$/;
+export const SCALEWAY_NAME_MAX = 64;
+export const SCALEWAY_DESCRIPTION_MAX = 200;
+export const SCALEWAY_TAGS_MAX = 10;
+
+export const DELIVERY = ["outputs", "secret-manager"] as const;
+
+export const CredentialSchema = z.strictObject({
+  /** A preset from presets/ (file name without .yaml). */
+  preset: z.string().min(1).optional(),
+  /** Explicit permission sets: instead of, or added to, the preset's. */
+  permissionSets: z.array(z.string().min(1)).optional(),
+  /** Project aliases (keys of `projects`), or "*" for all current and future projects. */
+  projects: z.union([z.literal("*"), z.array(z.string().min(1)).min(1, { error: "must list at least one project alias" })], {
+    error: 'must be a list of project aliases, or "*" for all current and future projects',
+  }),
+  /** Alias of the key's Object Storage preferred project (`defaultProjectId`). */
+  preferredProject: z.string().min(1).optional(),
+  /** Pins the key's expiry (turns rotation off for this key); overrides `apiKeys.expiresAt`. */
+  expiresAt: Timestamp.optional(),
+  /** Overrides `apiKeys.rotateEveryDays`. */
+  rotateEveryDays: Days("rotateEveryDays").min(1, { error: "must be at least 1" }).optional(),
+  /** Overrides `apiKeys.overlapDays`. */
+  overlapDays: Days("overlapDays").min(1, { error: "must be at least 1" }).optional(),
+  /** Free text added to the descriptions of the application, policy and key. */
+  description: z.string().min(1).optional(),
+  /** Where the key goes: stack outputs only, or also a Scaleway Secret Manager secret. */
+  deliver: z.enum(DELIVERY).default("outputs"),
+});
+
+export const ApiKeyDefaultsSchema = z.strictObject({
+  /** Pins every key's expiry (turns rotation off) unless a credential sets its own. */
+  expiresAt: Timestamp.optional(),
+  /** No key may live longer than this. */
+  maxLifetimeDays: Days("maxLifetimeDays").min(1, { error: "must be at least 1" }).default(365),
+  /** A new key every this many days. */
+  rotateEveryDays: Days("rotateEveryDays").min(1, { error: "must be at least 1" }).default(90),
+  /** How long the previous key stays valid after a new one is issued. */
+  overlapDays: Days("overlapDays").min(1, { error: "must be at least 1" }).default(14),
+});
+
+export const SecretManagerSchema = z.strictObject({
+  /** Alias of the project that holds the delivered secrets. */
+  project: z.string().min(1),
+  /** Secret Manager region; must be the region of Plakar's secret provider. */
+  region: z
+    .string()
+    .regex(/^[a-z]{2}-[a-z]{3}$/, { error: 'must be a Scaleway region such as "fr-par", "nl-ams" or "pl-waw"' })
+    .default("fr-par"),
+  /** Folder of the delivered secrets: `<pathPrefix>/<stack>/<credential>`. */
+  pathPrefix: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9_.-]+)+$|^\/$/, { error: 'must be an absolute path such as "/plakar", without a trailing slash' })
+    .default("/plakar"),
+});
+
+export const StackConfigSchema = z.strictObject({
+  organizationId: ScalewayId,
+  projects: z
+    .record(z.string(), ScalewayId, { error: "must map project aliases to Scaleway project IDs" })
+    .refine((p) => Object.keys(p).length > 0, { error: "must declare at least one project alias" }),
+  namePrefix: z.string().default("plakar-"),
+  allowAllProjects: z.boolean().default(false),
+  protect: z.boolean().optional(),
+  tags: z.array(z.string().min(1, { error: "a tag cannot be empty" })).default([]),
+  apiKeys: ApiKeyDefaultsSchema.default({ maxLifetimeDays: 365, rotateEveryDays: 90, overlapDays: 14 }),
+  secretManager: SecretManagerSchema.optional(),
+  credentials: z
+    .record(z.string(), CredentialSchema, { error: "must map credential names to credential specs" })
+    .refine((c) => Object.keys(c).length > 0, { error: "must declare at least one credential" }),
+});
+
+export type StackConfig = z.infer<typeof StackConfigSchema>;
+export type CredentialConfig = z.infer<typeof CredentialSchema>;
+
+/** Where a value Plakar asks for comes from. */
+export const PLAKAR_SOURCES = ["name", "projectId", "region", "accessKey", "secretKey", "fixed", "user"] as const;
+
+export const PresetSchema = z.strictObject({
+  /** One line: what the use case does in Plakar. */
+  description: z.string().min(1),
+  /** Exactly the permission sets the use case needs. */
+  permissionSets: z.array(z.string().min(1)).min(1),
+  /** What Plakar asks the user for, in the order of its form. */
+  plakar: z.strictObject({
+    /** The Plakar integration this credential is for. */
+    integration: z.string().min(1),
+    fields: z
+      .array(
+        z.strictObject({
+          /** The field as Plakar labels it. */
+          label: z.string().min(1),
+          /** Where the value comes from. */
+          from: z.enum(PLAKAR_SOURCES),
+          /** The value, for `from: fixed`. */
+          value: z.string().optional(),
+          /** What to type, when the stack cannot know the value. */
+          hint: z.string().optional(),
+        }),
+      )
+      .min(1),
+  }),
+});
+
+export type Preset = z.infer<typeof PresetSchema> & { readonly name: string };
+
+/** Top-level keys of the config namespace; used to suggest the right key for a typo. */
+export const KNOWN_KEYS = {
+  top: Object.keys(StackConfigSchema.shape),
+  credential: Object.keys(CredentialSchema.shape),
+  apiKeys: Object.keys(ApiKeyDefaultsSchema.shape),
+  secretManager: Object.keys(SecretManagerSchema.shape),
+};
