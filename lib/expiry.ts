@@ -1,0 +1,123 @@
+/**
+ * The expiry check behind `check-expiry`: reads stack outputs (as `pulumi stack output --json` prints them, or as
+ * the offline plan computes them) and judges every key. Pure: the clock and the window are arguments.
+ */
+import { ConfigError, type ConfigIssue } from "./errors";
+import { DAY_MS } from "./rotation";
+
+export type KeyStatus = "ok" | "expiring" | "expired" | "no-expiry" | "retiring";
+
+export interface KeyReport {
+  readonly credential: string;
+  /** `current` is the key in use; `previous` is the one kept during a rotation overlap. */
+  readonly slot: "current" | "previous";
+  readonly accessKey: string | null;
+  readonly expiresAt: string | null;
+  /** Whole days left (negative once expired); null without an expiry. */
+  readonly daysLeft: number | null;
+  readonly status: KeyStatus;
+}
+
+export interface ExpiryReport {
+  readonly now: string;
+  readonly withinDays: number;
+  /** False when any key in use expires within the window, has expired, or has no expiry. */
+  readonly ok: boolean;
+  readonly keys: readonly KeyReport[];
+}
+
+/** Statuses that make the check fail (exit 1). */
+export const FAILING: ReadonlySet<KeyStatus> = new Set(["expiring", "expired", "no-expiry"]);
+
+interface RawKey {
+  accessKey?: unknown;
+  expiresAt?: unknown;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function readKey(raw: unknown, path: string, issues: ConfigIssue[]): { accessKey: string | null; expiresAt: number | null; text: string | null } | undefined {
+  if (!isObject(raw)) {
+    issues.push({ path, message: "expected an object with accessKey and expiresAt" });
+    return undefined;
+  }
+  const { accessKey, expiresAt } = raw as RawKey;
+  if (expiresAt === undefined || expiresAt === null || expiresAt === "") {
+    return { accessKey: typeof accessKey === "string" ? accessKey : null, expiresAt: null, text: null };
+  }
+  const ms = typeof expiresAt === "string" ? Date.parse(expiresAt) : NaN;
+  if (Number.isNaN(ms)) {
+    issues.push({ path: `${path}.expiresAt`, message: `"${String(expiresAt)}" is not a date` });
+    return undefined;
+  }
+  return { accessKey: typeof accessKey === "string" ? accessKey : null, expiresAt: ms, text: expiresAt as string };
+}
+
+/**
+ * Judges every key in the outputs. Current keys fail the check when they expire within `withinDays`; a previous
+ * key is expected to expire at the end of its overlap and is listed as `retiring` (it fails only if it has no
+ * expiry). Throws ConfigError for outputs that are not this stack's.
+ */
+export function assessExpiry(outputs: unknown, now: Date, withinDays: number): ExpiryReport {
+  const issues: ConfigIssue[] = [];
+  const credentials = isObject(outputs) ? outputs.credentials : undefined;
+  if (!isObject(credentials)) {
+    throw new ConfigError([{ path: "credentials", message: "no credentials map: expected the JSON of `pulumi stack output --json` for this stack" }], "malformed stack outputs");
+  }
+  const nowMs = now.getTime();
+  const keys: KeyReport[] = [];
+  for (const name of Object.keys(credentials).sort()) {
+    const entry = credentials[name];
+    if (!isObject(entry)) {
+      issues.push({ path: `credentials.${name}`, message: "expected an object" });
+      continue;
+    }
+    // Older outputs (and hand-written ones) may only have the flat accessKey/expiresAt of the current key.
+    const slots: ["current" | "previous", unknown][] = [["current", entry.current ?? entry]];
+    if (entry.previous !== undefined && entry.previous !== null) slots.push(["previous", entry.previous]);
+    for (const [slot, raw] of slots) {
+      const key = readKey(raw, `credentials.${name}${raw === entry ? "" : `.${slot}`}`, issues);
+      if (!key) continue;
+      let status: KeyStatus;
+      let daysLeft: number | null = null;
+      if (key.expiresAt === null) {
+        status = "no-expiry";
+      } else {
+        const left = key.expiresAt - nowMs;
+        daysLeft = Math.floor(left / DAY_MS);
+        if (left <= 0) status = slot === "current" ? "expired" : "retiring";
+        else if (slot === "previous") status = "retiring";
+        else status = left < withinDays * DAY_MS ? "expiring" : "ok";
+      }
+      keys.push({ credential: name, slot, accessKey: key.accessKey, expiresAt: key.text, daysLeft, status });
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues, "malformed stack outputs");
+  return {
+    now: now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    withinDays,
+    ok: keys.every((k) => !FAILING.has(k.status)),
+    keys,
+  };
+}
+
+export function renderExpiryTable(report: ExpiryReport): string {
+  const header = ["credential", "key", "access key", "expires at", "days left", "status"];
+  const rows = report.keys.map((k) => [
+    k.credential,
+    k.slot,
+    k.accessKey ?? "-",
+    k.expiresAt ?? "never",
+    k.daysLeft === null ? "-" : String(k.daysLeft),
+    k.status,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const failing = report.keys.filter((k) => FAILING.has(k.status));
+  const summary = report.ok
+    ? `OK: no key in use expires within ${report.withinDays} days (checked at ${report.now}).`
+    : `FAIL: ${failing.length} key(s) expired, expiring within ${report.withinDays} days, or without expiry: ${failing.map((k) => `${k.credential} (${k.status})`).join(", ")}. Run \`pulumi up\` to rotate.`;
+  return [line(header), ...rows.map(line), "", summary].join("\n") + "\n";
+}
