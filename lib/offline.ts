@@ -197,19 +197,27 @@ export async function runOffline(options: OfflineOptions): Promise<OfflinePlan> 
 
   const previousNow = process.env[NOW_ENV];
   process.env[NOW_ENV] = now.toISOString();
+  let programError: unknown;
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
-      const program = (await import(path.join(root, "index.ts"))) as Record<string, unknown>;
-      return Object.fromEntries(Object.entries(program).filter(([k]) => k !== "default" && k !== "__esModule"));
+      try {
+        const program = (await import(path.join(root, "index.ts"))) as Record<string, unknown>;
+        return Object.fromEntries(Object.entries(program).filter(([k]) => k !== "default" && k !== "__esModule"));
+      } catch (err) {
+        // Rethrowing here would leave the stack's outputs as a rejected promise nobody awaits.
+        programError = err;
+        return undefined;
+      }
     });
     await pulumi.runtime.disconnect();
-  } catch (err) {
-    const issues = configIssuesOf(err);
-    if (issues) throw new ConfigError(issues);
-    throw err;
   } finally {
     if (previousNow === undefined) delete process.env[NOW_ENV];
     else process.env[NOW_ENV] = previousNow;
+  }
+
+  if (programError !== undefined) {
+    const issues = configIssuesOf(programError);
+    throw issues ? new ConfigError(issues) : programError;
   }
 
   const stackResource = recorded.find((r) => r.type === "pulumi:pulumi:Stack");

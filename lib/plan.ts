@@ -275,11 +275,12 @@ class Planner {
     key: string,
     spec: CredentialConfig,
     projects: readonly ProjectRef[] | "*",
-    sets: readonly string[],
+    sets: readonly string[] | undefined,
   ): ProjectRef | undefined | null {
     const path = `credentials.${key}.preferredProject`;
-    const needsOne = sets.some(isObjectStorageSet);
     const wanted = spec.preferredProject;
+    // With invalid sets, still check the alias; whether one is needed is decided once the sets are fixed.
+    const needsOne = sets === undefined ? wanted !== undefined : sets.some(isObjectStorageSet);
     if (!needsOne) {
       if (wanted !== undefined) {
         this.add(path, `only keys with Object Storage permission sets (ObjectStorage*) take a preferred project; remove preferredProject`);
@@ -379,7 +380,7 @@ class Planner {
     const useCase = spec.preset ?? CUSTOM;
     const sets = spec.preset !== undefined && !preset ? undefined : this.resolvePermissionSets(key, spec, preset);
     const projects = this.resolveProjects(key, spec);
-    const preferred = sets && projects ? this.resolvePreferredProject(key, spec, projects, sets) : null;
+    const preferred = projects ? this.resolvePreferredProject(key, spec, projects, sets) : null;
     const expiry = this.resolveExpiry(key, spec);
 
     const name = `${config.namePrefix}${ctx.stack}-${key}`;

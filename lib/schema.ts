@@ -5,8 +5,12 @@
  */
 import { z } from "zod";
 
+/** An error message that says "is required" when the key is missing, and `invalid` otherwise. */
+const expecting = (invalid: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? `is required: it ${invalid}` : invalid;
+
 /** Scaleway IDs are UUIDs; accept any 8-4-4-4-12 hex form (Scaleway's are v4, placeholders may not be). */
-export const ScalewayId = z.guid({ error: "must be a Scaleway ID (a UUID such as 3f2b6c1e-8d4a-4c2e-9b7f-0a1d2e3f4a5b)" });
+export const ScalewayId = z.guid({ error: expecting("must be a Scaleway ID (a UUID such as 3f2b6c1e-8d4a-4c2e-9b7f-0a1d2e3f4a5b)") });
 
 /** An RFC 3339 timestamp with an explicit zone, as Scaleway's `expiresAt` takes. */
 export const Timestamp = z
@@ -36,7 +40,7 @@ export const CredentialSchema = z.strictObject({
   permissionSets: z.array(z.string().min(1)).optional(),
   /** Project aliases (keys of `projects`), or "*" for all current and future projects. */
   projects: z.union([z.literal("*"), z.array(z.string().min(1)).min(1, { error: "must list at least one project alias" })], {
-    error: 'must be a list of project aliases, or "*" for all current and future projects',
+    error: expecting('must be a list of project aliases, or "*" for all current and future projects'),
   }),
   /** Alias of the key's Object Storage preferred project (`defaultProjectId`). */
   preferredProject: z.string().min(1).optional(),
@@ -81,7 +85,7 @@ export const SecretManagerSchema = z.strictObject({
 export const StackConfigSchema = z.strictObject({
   organizationId: ScalewayId,
   projects: z
-    .record(z.string(), ScalewayId, { error: "must map project aliases to Scaleway project IDs" })
+    .record(z.string(), ScalewayId, { error: expecting("must map project aliases to Scaleway project IDs") })
     .refine((p) => Object.keys(p).length > 0, { error: "must declare at least one project alias" }),
   namePrefix: z.string().default("plakar-"),
   allowAllProjects: z.boolean().default(false),
@@ -90,7 +94,7 @@ export const StackConfigSchema = z.strictObject({
   apiKeys: ApiKeyDefaultsSchema.default({ maxLifetimeDays: 365, rotateEveryDays: 90, overlapDays: 14 }),
   secretManager: SecretManagerSchema.optional(),
   credentials: z
-    .record(z.string(), CredentialSchema, { error: "must map credential names to credential specs" })
+    .record(z.string(), CredentialSchema, { error: expecting("must map credential names to credential specs") })
     .refine((c) => Object.keys(c).length > 0, { error: "must declare at least one credential" }),
 });
 

@@ -24,7 +24,7 @@ export function closest(input: string, candidates: Iterable<string>): string | u
       bestDistance = d;
     }
   }
-  const allowed = Math.max(2, Math.floor(input.length / 3));
+  const allowed = Math.max(1, Math.floor(input.length / 3));
   return bestDistance <= allowed ? best : undefined;
 }
 

@@ -1,0 +1,293 @@
+/** The pure config -> plan step, without Pulumi: resolution and every guardrail. */
+import { describe, expect, it } from "vitest";
+import { APPS, BACKUPS, baseConfig, catalog, issuesOf, NOW, ORG, plan, presets } from "./support/config";
+
+const REFERENCE_PRESETS: Record<string, string[]> = {
+  inventory: ["AllProductsReadOnly"],
+  "secret-provider": ["SecretManagerReadOnly", "SecretManagerSecretAccess"],
+  "secret-manager-backup": [
+    "SecretManagerReadOnly",
+    "SecretManagerSecretAccess",
+    "SecretManagerSecretCreate",
+    "SecretManagerSecretWrite",
+    "SecretManagerSecretRestore",
+  ],
+  "instance-backup": [
+    "InstancesFullAccess",
+    "BlockStorageFullAccess",
+    "ObjectStorageBucketsRead",
+    "ObjectStorageBucketsWrite",
+    "ObjectStorageObjectsRead",
+    "ObjectStorageObjectsWrite",
+  ],
+  "block-storage-backup": [
+    "BlockStorageFullAccess",
+    "ObjectStorageBucketsRead",
+    "ObjectStorageBucketsWrite",
+    "ObjectStorageObjectsRead",
+    "ObjectStorageObjectsWrite",
+  ],
+  "object-storage": [
+    "ObjectStorageBucketsRead",
+    "ObjectStorageBucketsWrite",
+    "ObjectStorageObjectsRead",
+    "ObjectStorageObjectsWrite",
+    "ObjectStorageObjectsDelete",
+  ],
+};
+
+describe("presets and catalog", () => {
+  it("ships the documented catalog: 202 sets, 176 project-scoped", () => {
+    expect(catalog.size).toBe(202);
+    expect([...catalog.values()].filter((s) => s.scope === "project")).toHaveLength(176);
+    expect(catalog.get("IAMManager")?.scope).toBe("organization");
+  });
+
+  it("has exactly the six Plakar use cases with exactly the reference permission sets", () => {
+    expect([...presets.keys()].sort()).toEqual(Object.keys(REFERENCE_PRESETS).sort());
+    for (const [name, sets] of Object.entries(REFERENCE_PRESETS)) {
+      expect(presets.get(name)?.permissionSets, name).toEqual(sets);
+      expect(presets.get(name)?.plakar.fields.length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it("a secret provider is asked only for its secret key, never its access key", () => {
+    const labels = presets.get("secret-provider")?.plakar.fields.map((f) => f.from);
+    expect(labels).toEqual(["name", "region", "secretKey"]);
+  });
+});
+
+describe("resolution", () => {
+  it("names, describes and tags the application and policy", () => {
+    const p = plan(baseConfig({ tags: ["team=platform", "cost=backup"] }));
+    const c = p.credentials[0];
+    expect(c.name).toBe("plakar-staging-inventory");
+    expect(c.description).toBe("Plakar inventory for stack staging: Discovers resources for a Plakar Scaleway inventory");
+    expect(c.tags).toEqual(["cost=backup", "managed-by=pulumi", "stack=staging", "team=platform", "use-case=inventory"]);
+  });
+
+  it("uses namePrefix", () => {
+    expect(plan(baseConfig({ namePrefix: "acme-" })).credentials[0].name).toBe("acme-staging-inventory");
+  });
+
+  it("builds one rule with sorted project IDs and sorted, deduplicated sets", () => {
+    const p = plan(
+      baseConfig({
+        credentials: {
+          reports: {
+            preset: "secret-provider",
+            permissionSets: ["SecretManagerReadOnly", "AllProductsReadOnly", "AllProductsReadOnly"],
+            projects: ["backups", "apps"],
+          },
+        },
+      }),
+    );
+    expect(p.credentials[0].rule).toEqual({
+      projectIds: [APPS, BACKUPS].sort(),
+      permissionSetNames: ["AllProductsReadOnly", "SecretManagerReadOnly", "SecretManagerSecretAccess"],
+    });
+    expect(p.credentials[0].useCase).toBe("secret-provider");
+  });
+
+  it('scopes "*" to the organization when allowAllProjects is on', () => {
+    const p = plan(baseConfig({ allowAllProjects: true, credentials: { inv: { preset: "inventory", projects: "*" } } }));
+    expect(p.credentials[0].rule).toEqual({ organizationId: ORG, permissionSetNames: ["AllProductsReadOnly"] });
+    expect(p.credentials[0].projects).toBe("*");
+  });
+
+  it("a custom credential takes explicit sets only and is tagged use-case=custom", () => {
+    const c = plan(
+      baseConfig({ credentials: { reports: { permissionSets: ["ObjectStorageObjectsRead"], projects: ["backups"] } } }),
+    ).credentials[0];
+    expect(c.useCase).toBe("custom");
+    expect(c.permissionSets).toEqual(["ObjectStorageObjectsRead"]);
+    expect(c.tags).toContain("use-case=custom");
+    expect(c.preferredProject).toEqual({ alias: "backups", id: BACKUPS });
+  });
+
+  it("gives a preferred project only to Object Storage credentials: the only project, or preferredProject", () => {
+    const p = plan(
+      baseConfig({
+        credentials: {
+          single: { preset: "object-storage", projects: ["backups"] },
+          chosen: { preset: "block-storage-backup", projects: ["apps", "backups"], preferredProject: "apps" },
+          inventory: { preset: "inventory", projects: ["apps", "backups"] },
+        },
+      }),
+    );
+    const byKey = Object.fromEntries(p.credentials.map((c) => [c.key, c]));
+    expect(byKey.single.preferredProject?.id).toBe(BACKUPS);
+    expect(byKey.chosen.preferredProject?.id).toBe(APPS);
+    expect(byKey.inventory.preferredProject).toBeUndefined();
+  });
+
+  it('with "*", the preferred project may be any declared alias', () => {
+    const c = plan(
+      baseConfig({
+        allowAllProjects: true,
+        credentials: { all: { preset: "object-storage", projects: "*", preferredProject: "apps" } },
+      }),
+    ).credentials[0];
+    expect(c.preferredProject?.id).toBe(APPS);
+  });
+
+  it("orders credentials by name whatever the config order", () => {
+    const p = plan(
+      baseConfig({
+        credentials: { zeta: { preset: "inventory", projects: ["apps"] }, alpha: { preset: "inventory", projects: ["apps"] } },
+      }),
+    );
+    expect(p.credentials.map((c) => c.key)).toEqual(["alpha", "zeta"]);
+  });
+
+  it("protects by default in prod only, and follows the protect key", () => {
+    expect(plan(baseConfig()).protect).toBe(false);
+    expect(plan(baseConfig(), { stack: "prod" }).protect).toBe(true);
+    expect(plan(baseConfig({ protect: false }), { stack: "prod" }).protect).toBe(false);
+    expect(plan(baseConfig({ protect: true })).protect).toBe(true);
+  });
+
+  it("fills in what Plakar asks for where the stack knows it", () => {
+    const c = plan(baseConfig()).credentials[0];
+    expect(c.plakar.fields).toEqual([
+      { label: "Name", from: "name", value: "plakar-staging-inventory" },
+      { label: "Project ID", from: "projectId", value: APPS },
+      { label: "Access key", from: "accessKey" },
+      { label: "Secret key", from: "secretKey" },
+    ]);
+  });
+});
+
+describe("expiry", () => {
+  it("pins a key's expiry from the credential, else apiKeys.expiresAt, normalised to UTC seconds", () => {
+    const p = plan(
+      baseConfig({
+        apiKeys: { expiresAt: "2027-06-30T00:00:00Z" },
+        credentials: {
+          a: { preset: "inventory", projects: ["apps"] },
+          b: { preset: "inventory", projects: ["apps"], expiresAt: "2027-03-01T02:00:00+02:00" },
+        },
+      }),
+    );
+    expect(p.credentials.map((c) => [c.keys.current.resourceName, c.keys.current.expiresAt, c.keys.previous])).toEqual([
+      ["a-key", "2027-06-30T00:00:00Z", undefined],
+      ["b-key", "2027-03-01T00:00:00Z", undefined],
+    ]);
+  });
+
+  it("rotates by default: the key is named by its generation and outlives it by the overlap", () => {
+    const c = plan(baseConfig()).credentials[0];
+    expect(c.expiry).toEqual({ kind: "rotation", rotateEveryDays: 90, overlapDays: 14 });
+    // 2024-01-01 + 11 * 90 days = 2026-09-17; that generation ends 2026-12-16, plus 14 days overlap.
+    expect(c.keys.current).toMatchObject({ resourceName: "inventory-key-2026-09-17", expiresAt: "2026-12-30T00:00:00Z" });
+    expect(c.keys.previous).toBeUndefined();
+  });
+
+  it("declares the previous key during the overlap only", () => {
+    const during = plan(baseConfig(), { now: new Date("2026-12-20T00:00:00Z") }).credentials[0].keys;
+    expect(during.current.resourceName).toBe("inventory-key-2026-12-16");
+    expect(during.previous).toMatchObject({ resourceName: "inventory-key-2026-09-17", expiresAt: "2026-12-30T00:00:00Z" });
+    const after = plan(baseConfig(), { now: new Date("2026-12-30T00:00:00Z") }).credentials[0].keys;
+    expect(after.previous).toBeUndefined();
+  });
+});
+
+interface Guardrail {
+  readonly name: string;
+  readonly config: Record<string, unknown>;
+  readonly path: string;
+  readonly message: RegExp;
+}
+
+const inv = (extra: Record<string, unknown> = {}) => ({ preset: "inventory", projects: ["apps"], ...extra });
+
+const GUARDRAILS: Guardrail[] = [
+  { name: "unknown top-level key", config: baseConfig({ tag: ["x"] }), path: "tag", message: /unknown key \(did you mean "tags"\?\)/ },
+  {
+    name: "unknown credential key",
+    config: baseConfig({ credentials: { inventory: inv({ preferedProject: "apps" }) } }),
+    path: "credentials.inventory.preferedProject",
+    message: /unknown key \(did you mean "preferredProject"\?\)/,
+  },
+  { name: "unknown apiKeys key", config: baseConfig({ apiKeys: { expiry: "2027-01-01T00:00:00Z" } }), path: "apiKeys.expiry", message: /unknown key/ },
+  { name: "empty credentials", config: baseConfig({ credentials: {} }), path: "credentials", message: /at least one credential/ },
+  { name: "missing organizationId", config: { ...baseConfig(), organizationId: undefined }, path: "organizationId", message: /required/ },
+  { name: "bad organizationId", config: baseConfig({ organizationId: "org-1" }), path: "organizationId", message: /UUID/ },
+  { name: "bad project ID", config: baseConfig({ projects: { apps: "nope" } }), path: "projects.apps", message: /UUID/ },
+  { name: "unknown preset", config: baseConfig({ credentials: { x: { preset: "inventori", projects: ["apps"] } } }), path: "credentials.x.preset", message: /unknown preset "inventori" \(did you mean "inventory"\?\)/ },
+  { name: "no preset and no sets", config: baseConfig({ credentials: { x: { projects: ["apps"] } } }), path: "credentials.x", message: /needs a preset .* or a non-empty permissionSets/ },
+  {
+    name: "uncatalogued permission set",
+    config: baseConfig({ credentials: { x: { permissionSets: ["ObjectStorageObjectRead"], projects: ["apps"] } } }),
+    path: "credentials.x.permissionSets[0]",
+    message: /not a documented .* \(did you mean "ObjectStorageObjectsRead"\?\)/,
+  },
+  {
+    name: "organization-scoped set",
+    config: baseConfig({ credentials: { x: { permissionSets: ["IAMManager"], projects: ["apps"] } } }),
+    path: "credentials.x.permissionSets[0]",
+    message: /organization-scoped/,
+  },
+  { name: "unknown project alias", config: baseConfig({ credentials: { inv: inv({ projects: ["apps", "bakups"] }) } }), path: "credentials.inv.projects[1]", message: /credential "inv" names unknown project alias "bakups" \(did you mean "backups"\?\)/ },
+  { name: '"*" without allowAllProjects', config: baseConfig({ credentials: { inv: inv({ projects: "*" }) } }), path: "credentials.inv.projects", message: /allowAllProjects: true/ },
+  { name: "empty project list", config: baseConfig({ credentials: { inv: inv({ projects: [] }) } }), path: "credentials.inv.projects", message: /at least one project/ },
+  {
+    name: "Object Storage with two projects and no preferred project",
+    config: baseConfig({ credentials: { b: { preset: "object-storage", projects: ["apps", "backups"] } } }),
+    path: "credentials.b.preferredProject",
+    message: /required: .* set preferredProject to one of apps, backups/,
+  },
+  {
+    name: 'Object Storage with "*" and no preferred project',
+    config: baseConfig({ allowAllProjects: true, credentials: { b: { preset: "object-storage", projects: "*" } } }),
+    path: "credentials.b.preferredProject",
+    message: /required/,
+  },
+  {
+    name: "preferred project outside the credential's projects",
+    config: baseConfig({ credentials: { b: { preset: "object-storage", projects: ["backups"], preferredProject: "apps" } } }),
+    path: "credentials.b.preferredProject",
+    message: /"apps" is not one of this credential's projects \(backups\)/,
+  },
+  { name: "preferred project without Object Storage sets", config: baseConfig({ credentials: { inv: inv({ preferredProject: "apps" }) } }), path: "credentials.inv.preferredProject", message: /only keys with Object Storage/ },
+  { name: "expiry in the past", config: baseConfig({ credentials: { inv: inv({ expiresAt: "2026-01-01T00:00:00Z" }) } }), path: "credentials.inv.expiresAt", message: /not in the future/ },
+  { name: "expiry now", config: baseConfig({ apiKeys: { expiresAt: NOW.toISOString() } }), path: "apiKeys.expiresAt", message: /not in the future/ },
+  { name: "expiry beyond maxLifetimeDays", config: baseConfig({ apiKeys: { expiresAt: "2028-06-30T00:00:00Z" } }), path: "apiKeys.expiresAt", message: /more than apiKeys.maxLifetimeDays \(365\)/ },
+  { name: "expiry without a zone", config: baseConfig({ credentials: { inv: inv({ expiresAt: "2027-01-01" }) } }), path: "credentials.inv.expiresAt", message: /RFC 3339/ },
+  { name: "overlap not shorter than the period", config: baseConfig({ apiKeys: { rotateEveryDays: 30, overlapDays: 30 } }), path: "apiKeys.overlapDays", message: /must be less than rotateEveryDays \(30\)/ },
+  { name: "rotation longer than the max lifetime", config: baseConfig({ credentials: { inv: inv({ rotateEveryDays: 360, overlapDays: 14 }) } }), path: "credentials.inv.rotateEveryDays", message: /374 days, more than apiKeys.maxLifetimeDays \(365\)/ },
+  { name: "pinned expiry and rotation together", config: baseConfig({ credentials: { inv: inv({ expiresAt: "2027-01-01T00:00:00Z", rotateEveryDays: 30 }) } }), path: "credentials.inv.expiresAt", message: /not both/ },
+  { name: "credential name with capitals", config: baseConfig({ credentials: { Inventory: inv() } }), path: "credentials.Inventory", message: /lowercase letters, digits and dashes/ },
+  { name: "credential name starting with a digit", config: baseConfig({ credentials: { "1inv": inv() } }), path: "credentials.1inv", message: /starting with a letter/ },
+  { name: "name over 64 characters", config: baseConfig({ namePrefix: "x".repeat(50), credentials: { inventory: inv() } }), path: "credentials.inventory", message: /is 67 characters; Scaleway allows 64/ },
+  { name: "namePrefix with a bad character", config: baseConfig({ namePrefix: "plakar/" }), path: "namePrefix", message: /does not allow/ },
+  { name: "description over 200 characters", config: baseConfig({ credentials: { inv: inv({ description: "d".repeat(190) }) } }), path: "credentials.inv.description", message: /Scaleway allows 200/ },
+  { name: "more than 10 tags", config: baseConfig({ tags: ["a", "b", "c", "d", "e", "f", "g", "h"] }), path: "tags", message: /keep at most 7/ },
+  { name: "missing projects on a credential", config: baseConfig({ credentials: { inv: { preset: "inventory" } } }), path: "credentials.inv.projects", message: /is required/ },
+  { name: "wrong type", config: baseConfig({ allowAllProjects: "yes" }), path: "allowAllProjects", message: /expected boolean/ },
+];
+
+describe("guardrails: every bad config is rejected with its key path", () => {
+  it.each(GUARDRAILS)("$name", ({ config, path, message }) => {
+    const issues = issuesOf(config);
+    const hit = issues.find((i) => i.path === path);
+    expect(hit, `issues were: ${JSON.stringify(issues)}`).toBeDefined();
+    expect(hit?.message).toMatch(message);
+  });
+
+  it("reports every problem of a config at once", () => {
+    const issues = issuesOf(
+      baseConfig({
+        credentials: {
+          a: { preset: "nope", projects: ["apps"] },
+          b: { permissionSets: ["IAMManager"], projects: ["ops"] },
+        },
+      }),
+    );
+    expect(issues.map((i) => i.path)).toEqual(["credentials.a.preset", "credentials.b.permissionSets[0]", "credentials.b.projects[0]"]);
+  });
+
+  it("a valid base config is accepted (the table above is not vacuous)", () => {
+    expect(plan(baseConfig()).credentials).toHaveLength(1);
+  });
+});

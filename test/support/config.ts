@@ -1,0 +1,41 @@
+/** Shared fixtures: a valid base config and the planning context, for tests of the pure planner. */
+import { type PlanContext, planStack, type StackPlan } from "../../lib/plan";
+import { loadCatalog, loadPresets } from "../../lib/presets";
+import { ConfigError, type ConfigIssue } from "../../lib/errors";
+
+export const ORG = "5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
+export const APPS = "0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f";
+export const BACKUPS = "1d2e3f4a-5b6c-4d7e-9f8a-9b0c1d2e3f4a";
+export const NOW = new Date("2026-11-26T12:00:00Z");
+
+export const catalog = loadCatalog();
+export const presets = loadPresets(catalog);
+
+export function context(overrides: Partial<PlanContext> = {}): PlanContext {
+  return { stack: "staging", now: NOW, catalog, presets, ...overrides };
+}
+
+/** A minimal valid config; pass credentials (and other keys) to override. */
+export function baseConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    organizationId: ORG,
+    projects: { apps: APPS, backups: BACKUPS },
+    credentials: { inventory: { preset: "inventory", projects: ["apps"] } },
+    ...extra,
+  };
+}
+
+export function plan(config: Record<string, unknown>, overrides: Partial<PlanContext> = {}): StackPlan {
+  return planStack(config, context(overrides));
+}
+
+/** The issues of a config that must be rejected; fails the test if it is accepted. */
+export function issuesOf(config: unknown, overrides: Partial<PlanContext> = {}): readonly ConfigIssue[] {
+  try {
+    planStack(config, context(overrides));
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues;
+    throw err;
+  }
+  throw new Error("expected the config to be rejected, but it was accepted");
+}
