@@ -27,6 +27,15 @@ export interface PlakarField {
   readonly hint?: string;
 }
 
+/** What to type into Plakar's form for this credential. */
+export interface PlakarInstructions {
+  /** The Plakar integration the credential is for. */
+  readonly integration: string;
+  /** For a credential delivered through Secret Manager: the secret Plakar's secret provider reads. */
+  readonly secretId?: string;
+  readonly fields: readonly PlakarField[];
+}
+
 /**
  * One Plakar credential: an IAM application, a policy whose principal is that application (one rule, one scope),
  * and the application's API keys (the current one and, during a rotation overlap, the previous one). Keys are
@@ -42,7 +51,7 @@ export class PlakarCredential extends pulumi.ComponentResource {
   readonly previous?: IssuedKey;
   readonly delivery?: SecretDelivery;
   /** What to type into Plakar for this use case. */
-  readonly plakar: pulumi.Output<PlakarField[]>;
+  readonly plakar: pulumi.Output<PlakarInstructions>;
 
   constructor(name: string, args: PlakarCredentialArgs, opts?: pulumi.ComponentResourceOptions) {
     super(PlakarCredential.type, name, {}, opts);
@@ -121,10 +130,13 @@ export class PlakarCredential extends pulumi.ComponentResource {
     };
   }
 
-  private plakarFields(): pulumi.Output<PlakarField[]> {
+  private plakarFields(): pulumi.Output<PlakarInstructions> {
     const secretId = this.delivery?.secretId ?? pulumi.output(undefined);
-    return pulumi.all([this.current.accessKey, secretId]).apply(([accessKey, id]) =>
-      this.plan.plakar.fields.map((field): PlakarField => {
+    const { integration } = this.plan.plakar;
+    return pulumi.all([this.current.accessKey, secretId]).apply(([accessKey, id]) => ({
+      integration,
+      ...(id !== undefined ? { secretId: id } : {}),
+      fields: this.plan.plakar.fields.map((field): PlakarField => {
         if (id !== undefined && field.secretField) return { label: field.label, value: `${id}#${field.secretField}` };
         if (field.from === "accessKey") return { label: field.label, value: accessKey };
         if (field.from === "secretKey") {
@@ -134,6 +146,6 @@ export class PlakarCredential extends pulumi.ComponentResource {
           ? { label: field.label, value: field.value }
           : { label: field.label, ...(field.hint ? { hint: field.hint } : {}) };
       }),
-    );
+    }));
   }
 }

@@ -137,7 +137,10 @@ describe("PlakarCredential", () => {
   });
 
   it("tells the user what to type into Plakar, without the secret", async () => {
-    const fields = await value(inventory.plakar);
+    const instructions = await value(inventory.plakar);
+    expect(instructions.integration).toBe("Scaleway inventory");
+    expect(instructions).not.toHaveProperty("secretId");
+    const fields = instructions.fields;
     expect(fields).toEqual([
       { label: "Name", value: "plakar-staging-inventory" },
       {
