@@ -27,7 +27,7 @@ export function reportFailure(err: unknown): number {
 
 /** Runs a script's main function and exits with its code once stdout has drained. */
 export function runMain(main: () => Promise<number>): void {
-  main()
+  void main()
     .catch(reportFailure)
     .then((code) => {
       process.exitCode = code;
