@@ -67,18 +67,18 @@ export function parsePreset(name: string, text: string, catalog: Catalog): Prese
   const parsed = PresetSchema.safeParse(parseYaml(text));
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+      parsed.error.issues.map((i) => ({ path: `${where}:${formatPath(i.path)}`, message: i.message })),
       `invalid preset ${where}`,
     );
   }
   const issues: ConfigIssue[] = [];
   parsed.data.permissionSets.forEach((set, i) => {
     const problem = checkPermissionSet(set, catalog);
-    if (problem) issues.push({ path: `permissionSets[${i}]`, message: problem });
+    if (problem) issues.push({ path: `${where}:permissionSets[${i}]`, message: problem });
   });
   parsed.data.plakar.fields.forEach((field, i) => {
     if (field.from === "fixed" && field.value === undefined) {
-      issues.push({ path: `plakar.fields[${i}].value`, message: 'required for "from: fixed"' });
+      issues.push({ path: `${where}:plakar.fields[${i}].value`, message: 'required for "from: fixed"' });
     }
   });
   if (issues.length > 0) throw new ConfigError(issues, `invalid preset ${where}`);

@@ -1,5 +1,6 @@
 /** The pure config -> plan step, without Pulumi: resolution and every guardrail. */
 import { describe, expect, it } from "vitest";
+import { parsePreset } from "../lib/presets";
 import { APPS, BACKUPS, baseConfig, catalog, issuesOf, NOW, ORG, plan, presets } from "./support/config";
 
 const REFERENCE_PRESETS: Record<string, string[]> = {
@@ -289,5 +290,22 @@ describe("guardrails: every bad config is rejected with its key path", () => {
 
   it("a valid base config is accepted (the table above is not vacuous)", () => {
     expect(plan(baseConfig()).credentials).toHaveLength(1);
+  });
+});
+
+describe("preset validation", () => {
+  const base = "description: d\nplakar:\n  integration: x\n  fields:\n    - { label: Access key, from: accessKey }\n";
+
+  it("accepts a well-formed preset", () => {
+    expect(parsePreset("ok", `${base}permissionSets: [AllProductsReadOnly]\n`, catalog).permissionSets).toEqual(["AllProductsReadOnly"]);
+  });
+
+  it.each([
+    ["an uncatalogued set", `${base}permissionSets: [AllProductReadOnly]\n`, /presets\/bad\.yaml:permissionSets\[0\]: .*did you mean "AllProductsReadOnly"/],
+    ["an organization-scoped set", `${base}permissionSets: [IAMManager]\n`, /presets\/bad\.yaml:permissionSets\[0\]: .*organization-scoped/],
+    ["an unknown key", `${base}permissionSets: [AllProductsReadOnly]\nscope: org\n`, /presets\/bad\.yaml:/],
+    ["no permission sets", base, /presets\/bad\.yaml:permissionSets/],
+  ])("rejects %s, naming the file and key", (_name, text, message) => {
+    expect(() => parsePreset("bad", text, catalog)).toThrow(message);
   });
 });
