@@ -1,0 +1,174 @@
+/**
+ * The policies of the pack, wired to the pure rules of ../lib/rules.ts. Kept apart from index.ts, which only serves
+ * them, so that tests can call every policy's validation with hand-made arguments (importing index.ts would start the
+ * pack's gRPC server).
+ *
+ * @pulumi/policy hands a policy the resource's properties wrapped in a proxy that throws when code reads a value that
+ * is unknown during preview (which would turn the whole policy into a "can't run during preview" warning).
+ * `plainProps` copies out the properties the rules read, with `UNKNOWN` in place of those values, and the rules judge
+ * only what is known.
+ */
+import * as policySdk from "@pulumi/policy";
+import {
+  type Policies,
+  type PolicyResource,
+  type ResourceValidationPolicy,
+  type StackValidationPolicy,
+  validateResourceOfType,
+} from "@pulumi/policy";
+// The two resource classes only: the package's index would make ts-node type-check all of Scaleway at every start.
+import { ApiKey } from "@pulumiverse/scaleway/iam/apiKey";
+import { Policy } from "@pulumiverse/scaleway/iam/policy";
+import type { Catalog } from "../lib/presets";
+import {
+  API_KEY_KEYS,
+  API_KEY_TYPE,
+  type ApiKeyProps,
+  apiKeyExpiryViolations,
+  IAM_POLICY_KEYS,
+  type IamPolicyProps,
+  keyDefaultProjectViolations,
+  organizationScopedSetViolations,
+  POLICY_TYPE,
+  principalViolations,
+  ruleScopeViolations,
+  UNKNOWN,
+  uncataloguedSetViolations,
+} from "../lib/rules";
+
+/** The pack's name, as `pulumi preview` reports it. */
+export const PACK_NAME = "plakar-scaleway-iam";
+
+// The SDK's index exports the proxy's error class at runtime, but its typings leave it out.
+const UnknownValueError = (policySdk as unknown as { UnknownValueError?: abstract new (...args: never[]) => Error })
+  .UnknownValueError;
+
+/** True for the error @pulumi/policy's property proxy throws on a value that is unknown during preview. */
+export function isUnknownValueError(err: unknown): boolean {
+  return UnknownValueError !== undefined && err instanceof UnknownValueError;
+}
+
+function read(container: unknown, key: string | number): unknown {
+  try {
+    return toPlain((container as Record<string | number, unknown>)[key]);
+  } catch (err) {
+    if (isUnknownValueError(err)) return UNKNOWN;
+    throw err;
+  }
+}
+
+/** Plain data out of (possibly proxied) resource properties; values unknown during preview become `UNKNOWN`. */
+export function toPlain(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) out.push(read(value, i));
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = read(value, key);
+  return out;
+}
+
+/** The `keys` of (possibly proxied) resource properties as plain data; absent keys stay absent. */
+export function plainProps(props: unknown, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (props === null || typeof props !== "object") return out;
+  for (const key of keys) if (Object.prototype.hasOwnProperty.call(props, key)) out[key] = read(props, key);
+  return out;
+}
+
+const policyProps = (props: unknown) => plainProps(props, IAM_POLICY_KEYS) as IamPolicyProps;
+const keyProps = (props: unknown) => plainProps(props, API_KEY_KEYS) as ApiKeyProps;
+
+/** Resource validation on `scaleway:iam/policy:Policy` inputs: one violation per message the rule returns. */
+function onIamPolicy(check: (policy: IamPolicyProps) => string[]): ResourceValidationPolicy["validateResource"] {
+  return validateResourceOfType(Policy, (props, _args, reportViolation) => {
+    for (const message of check(policyProps(props))) reportViolation(message);
+  });
+}
+
+const urnsOf = (resources: readonly PolicyResource[] | undefined) => new Set((resources ?? []).map((r) => r.urn));
+
+const sameId = (a: unknown, b: unknown) => typeof a === "string" && a !== "" && a === b;
+
+/**
+ * The policies that govern `key`: those it depends on (a PlakarCredential makes each key depend on its policy), those
+ * whose applicationId (or userId) equals the key's, and those whose applicationId comes from the same resource as the
+ * key's (which still matches during preview, while the application's ID is unknown).
+ */
+export function policiesOfKey(
+  key: PolicyResource,
+  keyValues: ApiKeyProps,
+  policies: readonly { readonly resource: PolicyResource; readonly props: IamPolicyProps }[],
+): IamPolicyProps[] {
+  const dependsOn = urnsOf(key.dependencies);
+  const applicationFrom = urnsOf(key.propertyDependencies?.applicationId);
+  return policies
+    .filter(
+      ({ resource, props }) =>
+        dependsOn.has(resource.urn) ||
+        sameId(keyValues.applicationId, props.applicationId) ||
+        sameId(keyValues.userId, props.userId) ||
+        [...urnsOf(resource.propertyDependencies?.applicationId)].some((urn) => applicationFrom.has(urn)),
+    )
+    .map(({ props }) => props);
+}
+
+/** Every policy of the pack, mandatory. */
+export function buildPolicies(catalog: Catalog): Policies {
+  const policyChecks: ResourceValidationPolicy[] = [
+    {
+      name: "iam-policy-has-principal",
+      description:
+        "An IAM policy names its principal: applicationId, userId or groupId (noPrincipal is not a principal).",
+      enforcementLevel: "mandatory",
+      validateResource: onIamPolicy(principalViolations),
+    },
+    {
+      name: "iam-policy-no-organization-scoped-sets",
+      description:
+        "An IAM policy grants no organization-scoped permission set (IAM, billing, audit trail...): Plakar needs project-scoped sets only.",
+      enforcementLevel: "mandatory",
+      validateResource: onIamPolicy((policy) => organizationScopedSetViolations(policy, catalog)),
+    },
+    {
+      name: "iam-policy-catalogued-sets-only",
+      description: "An IAM policy grants only the permission sets documented in presets/permission-sets.tsv.",
+      enforcementLevel: "mandatory",
+      validateResource: onIamPolicy((policy) => uncataloguedSetViolations(policy, catalog)),
+    },
+    {
+      name: "iam-policy-rule-single-scope",
+      description: "Every rule of an IAM policy has exactly one scope: projectIds or organizationId.",
+      enforcementLevel: "mandatory",
+      validateResource: onIamPolicy(ruleScopeViolations),
+    },
+    {
+      name: "iam-api-key-expires",
+      description: "Every IAM API key has an expiry (expiresAt).",
+      enforcementLevel: "mandatory",
+      validateResource: validateResourceOfType(ApiKey, (props, _args, reportViolation) => {
+        for (const message of apiKeyExpiryViolations(keyProps(props))) reportViolation(message);
+      }),
+    },
+  ];
+  const objectStorageKeys: StackValidationPolicy = {
+    name: "iam-object-storage-key-default-project",
+    description:
+      "An API key whose policy grants Object Storage sets has a defaultProjectId, one of the projects those sets apply to.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+      const policies = args.resources
+        .filter((r) => r.type === POLICY_TYPE)
+        .map((resource) => ({ resource, props: policyProps(resource.props) }));
+      for (const key of args.resources.filter((r) => r.type === API_KEY_TYPE)) {
+        const props = keyProps(key.props);
+        for (const message of keyDefaultProjectViolations(props, policiesOfKey(key, props, policies))) {
+          reportViolation(message, key.urn);
+        }
+      }
+    },
+  };
+  return [...policyChecks, objectStorageKeys];
+}

@@ -1,0 +1,606 @@
+/**
+ * The policy pack (policy/), without the Pulumi CLI: every policy is called with validation arguments built by hand,
+ * shaped as @pulumi/policy's server builds them (resource properties wrapped in its unknown-checking proxy, the
+ * engine's sentinel for values unknown during preview). policy/index.ts is never imported: it would start the pack's
+ * gRPC server.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as policySdk from "@pulumi/policy";
+import type {
+  PolicyResource,
+  PolicyResourceOptions,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import * as scaleway from "@pulumiverse/scaleway";
+import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { loadCatalog } from "../lib/presets";
+import {
+  API_KEY_TYPE,
+  apiKeyExpiryViolations,
+  keyDefaultProjectViolations,
+  organizationScopedSetViolations,
+  POLICY_TYPE,
+  principalViolations,
+  ruleScopeViolations,
+  UNKNOWN,
+  uncataloguedSetViolations,
+} from "../lib/rules";
+import { buildPolicies, isUnknownValueError, PACK_NAME, plainProps, toPlain } from "../policy/policies";
+
+const ROOT = path.join(__dirname, "..");
+const catalog = loadCatalog();
+const policies = buildPolicies(catalog);
+
+const ORG = "5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
+const APPS = "0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f";
+const BACKUPS = "1d2e3f4a-5b6c-4d7e-9f8a-9b0c1d2e3f4a";
+const APP_ID = "6e7f8a9b-0c1d-4e2f-8a3b-4c5d6e7f8a9b";
+const EXPIRES = "2027-03-01T00:00:00Z";
+/** What the engine sends for a value unknown during preview (e.g. the ID of an application still to be created). */
+const U = unknownValue;
+
+// The SDK's index exports its proxy at runtime without typings; the server wraps every resource's props in it.
+const unknownCheckingProxy = (policySdk as unknown as { unknownCheckingProxy: <T extends object>(props: T) => T })
+  .unknownCheckingProxy;
+
+const OPTS: PolicyResourceOptions = {
+  protect: false,
+  ignoreChanges: [],
+  aliases: [],
+  customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+  additionalSecretOutputs: [],
+};
+
+class NotApplicable extends Error {}
+
+const pulumiTypeOf = (cls: unknown) => (cls as { __pulumiType?: string }).__pulumiType;
+const urnOf = (type: string, name: string) => `urn:pulumi:staging::plakar-scaleway-iam::${type}::${name}`;
+
+function resourceArgs(type: string, props: Record<string, unknown>, name = "subject"): ResourceValidationArgs {
+  const proxied = unknownCheckingProxy(props);
+  return {
+    type,
+    props: proxied,
+    urn: urnOf(type, name),
+    name,
+    opts: OPTS,
+    stackTags: new Map(),
+    isType: (cls) => pulumiTypeOf(cls) === type,
+    asType: (cls) => (pulumiTypeOf(cls) === type ? proxied : undefined) as never,
+    getConfig: <T extends object>() => ({}) as T,
+    notApplicable: (reason?: string): never => {
+      throw new NotApplicable(reason);
+    },
+  };
+}
+
+function resourcePolicy(name: string): ResourceValidationPolicy {
+  const p = policies.find((x) => x.name === name);
+  if (!p || !("validateResource" in p)) throw new Error(`no resource policy ${name}`);
+  return p as ResourceValidationPolicy;
+}
+
+function stackPolicy(name: string): StackValidationPolicy {
+  const p = policies.find((x) => x.name === name);
+  if (!p || !("validateStack" in p)) throw new Error(`no stack policy ${name}`);
+  return p as StackValidationPolicy;
+}
+
+/** The messages one resource policy reports, or "not applicable". */
+async function check(name: string, args: ResourceValidationArgs): Promise<string[] | "not applicable"> {
+  const v = resourcePolicy(name).validateResource;
+  const validations = Array.isArray(v) ? v : v ? [v] : [];
+  const out: string[] = [];
+  try {
+    for (const validate of validations) await validate(args, (message) => out.push(message));
+  } catch (err) {
+    if (err instanceof NotApplicable) return "not applicable";
+    throw err;
+  }
+  return out;
+}
+
+const checkPolicy = (name: string, props: Record<string, unknown>) => check(name, resourceArgs(POLICY_TYPE, props));
+const checkKey = (name: string, props: Record<string, unknown>) => check(name, resourceArgs(API_KEY_TYPE, props));
+
+interface Node {
+  readonly type: string;
+  readonly name: string;
+  readonly props: Record<string, unknown>;
+  readonly dependsOn?: readonly string[];
+  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Stack resources as the server builds them: proxied props, dependencies resolved to resource objects. */
+function stackResources(nodes: readonly Node[]): PolicyResource[] {
+  const resources = nodes.map((n): PolicyResource => {
+    const props = unknownCheckingProxy(n.props);
+    return {
+      type: n.type,
+      props,
+      urn: urnOf(n.type, n.name),
+      name: n.name,
+      opts: OPTS,
+      dependencies: [],
+      propertyDependencies: {},
+      isType: (cls) => pulumiTypeOf(cls) === n.type,
+      asType: (cls) => (pulumiTypeOf(cls) === n.type ? props : undefined) as never,
+    };
+  });
+  const byName = new Map(nodes.map((n, i) => [n.name, resources[i]]));
+  const resolve = (names: readonly string[]) =>
+    names.map((d) => {
+      const r = byName.get(d);
+      if (!r) throw new Error(`no resource ${d}`);
+      return r;
+    });
+  nodes.forEach((n, i) => {
+    resources[i].dependencies = resolve(n.dependsOn ?? []);
+    for (const [k, v] of Object.entries(n.propertyDependencies ?? {}))
+      resources[i].propertyDependencies[k] = resolve(v);
+  });
+  return resources;
+}
+
+function stackArgs(resources: PolicyResource[]): StackValidationArgs {
+  return {
+    resources,
+    stackTags: new Map(),
+    getConfig: <T extends object>() => ({}) as T,
+    notApplicable: (reason?: string): never => {
+      throw new NotApplicable(reason);
+    },
+  };
+}
+
+/** The violations the Object Storage stack policy reports, as "<resource name>: <message>". */
+async function checkStack(nodes: readonly Node[]): Promise<string[]> {
+  const resources = stackResources(nodes);
+  const out: string[] = [];
+  await stackPolicy("iam-object-storage-key-default-project").validateStack(stackArgs(resources), (message, urn) =>
+    out.push(`${resources.find((r) => r.urn === urn)?.name ?? "(stack)"}: ${message}`),
+  );
+  return out;
+}
+
+const goodRule = {
+  projectIds: [BACKUPS],
+  permissionSetNames: ["ObjectStorageObjectsRead", "ObjectStorageBucketsRead"],
+};
+const goodPolicy = { name: "plakar-staging-buckets", organizationId: ORG, applicationId: APP_ID, rules: [goodRule] };
+const goodKey = { applicationId: APP_ID, expiresAt: EXPIRES, defaultProjectId: BACKUPS, description: "Plakar buckets" };
+
+describe("the pack", () => {
+  it("has the six policies of the issue, all mandatory, with unique names and descriptions", () => {
+    expect(PACK_NAME).toBe("plakar-scaleway-iam");
+    expect(policies.map((p) => p.name)).toEqual([
+      "iam-policy-has-principal",
+      "iam-policy-no-organization-scoped-sets",
+      "iam-policy-catalogued-sets-only",
+      "iam-policy-rule-single-scope",
+      "iam-api-key-expires",
+      "iam-object-storage-key-default-project",
+    ]);
+    for (const p of policies) {
+      expect(p.enforcementLevel, p.name).toBe("mandatory");
+      expect(p.description.length, p.name).toBeGreaterThan(10);
+    }
+  });
+
+  it("knows the Scaleway resource types by the tokens the provider SDK registers", () => {
+    expect(pulumiTypeOf(scaleway.iam.Policy)).toBe(POLICY_TYPE);
+    expect(pulumiTypeOf(scaleway.iam.ApiKey)).toBe(API_KEY_TYPE);
+  });
+
+  it("is laid out for `pulumi preview --policy-pack policy`, on the project's node_modules", () => {
+    const dir = path.join(ROOT, "policy");
+    const manifest = parseYaml(fs.readFileSync(path.join(dir, "PulumiPolicy.yaml"), "utf8")) as Record<string, unknown>;
+    expect(manifest.runtime).toBe("nodejs");
+    expect(typeof manifest.description).toBe("string");
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as Record<string, unknown>;
+    // PolicyPack reads its version from the package.json of its working directory (the pack's folder).
+    expect(pkg.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pkg.main).toBe("index.ts");
+    // No dependencies of its own: a second @pulumi/pulumi would be installed next to the root one.
+    expect(pkg.dependencies).toBeUndefined();
+    expect(pkg.devDependencies).toBeUndefined();
+    expect(fs.existsSync(path.join(dir, "tsconfig.json"))).toBe(true);
+  });
+});
+
+describe("unknown values during preview", () => {
+  it("reads the SDK's proxy into plain data, with UNKNOWN where the proxy would throw", () => {
+    const proxied = unknownCheckingProxy({
+      applicationId: U,
+      rules: [{ projectIds: [U, BACKUPS], permissionSetNames: U }],
+    });
+    let thrown: unknown;
+    try {
+      void proxied.applicationId;
+    } catch (err) {
+      thrown = err;
+    }
+    expect(isUnknownValueError(thrown)).toBe(true);
+    expect(toPlain(proxied)).toEqual({
+      applicationId: UNKNOWN,
+      rules: [{ projectIds: [UNKNOWN, BACKUPS], permissionSetNames: UNKNOWN }],
+    });
+  });
+
+  it("reads only the properties the rules need (never an API key's secret)", () => {
+    const key = new Proxy(
+      { ...goodKey, secretKey: "s3cr3t" },
+      {
+        get: (target, prop) => {
+          if (prop === "secretKey") throw new Error("secretKey was read");
+          return target[prop as keyof typeof target];
+        },
+      },
+    );
+    expect(plainProps(key, ["expiresAt", "defaultProjectId", "userId"])).toEqual({
+      expiresAt: EXPIRES,
+      defaultProjectId: BACKUPS,
+    });
+  });
+
+  it("does not swallow other errors", () => {
+    const hostile = new Proxy(
+      { a: 1 },
+      {
+        get: () => {
+          throw new Error("boom");
+        },
+      },
+    );
+    expect(() => toPlain(hostile)).toThrow("boom");
+  });
+});
+
+describe("iam-policy-has-principal", () => {
+  const name = "iam-policy-has-principal";
+
+  it("accepts a policy of an application, a user or a group", async () => {
+    expect(await checkPolicy(name, goodPolicy)).toEqual([]);
+    expect(await checkPolicy(name, { ...goodPolicy, applicationId: undefined, userId: APP_ID })).toEqual([]);
+    expect(await checkPolicy(name, { ...goodPolicy, applicationId: undefined, groupId: APP_ID })).toEqual([]);
+  });
+
+  it("accepts an applicationId unknown during preview (the application is created in the same run)", async () => {
+    expect(await checkPolicy(name, { ...goodPolicy, applicationId: U })).toEqual([]);
+  });
+
+  it("rejects a policy with no principal", async () => {
+    const { applicationId: _drop, ...noPrincipal } = goodPolicy;
+    const out = await checkPolicy(name, noPrincipal);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/no principal.*applicationId, userId, groupId/);
+    expect(await checkPolicy(name, { ...goodPolicy, applicationId: "" })).toHaveLength(1);
+  });
+
+  it("does not count noPrincipal as a principal", async () => {
+    const out = await checkPolicy(name, { ...goodPolicy, applicationId: undefined, noPrincipal: true });
+    expect(out).toEqual([expect.stringMatching(/noPrincipal: true is not a principal/)]);
+  });
+
+  it("does not apply to other resource types", async () => {
+    expect(await checkKey(name, goodKey)).toBe("not applicable");
+  });
+});
+
+describe("iam-policy-no-organization-scoped-sets", () => {
+  const name = "iam-policy-no-organization-scoped-sets";
+
+  it("IAMManager is organization-scoped in the catalog", () => {
+    expect(catalog.get("IAMManager")?.scope).toBe("organization");
+    expect(catalog.get("ObjectStorageObjectsRead")?.scope).toBe("project");
+  });
+
+  it("accepts project-scoped sets", async () => {
+    expect(await checkPolicy(name, goodPolicy)).toEqual([]);
+  });
+
+  it("rejects an organization-scoped set, naming where it is", async () => {
+    const out = await checkPolicy(name, {
+      ...goodPolicy,
+      rules: [goodRule, { projectIds: [APPS], permissionSetNames: ["InstancesReadOnly", "IAMManager"] }],
+    });
+    expect(out).toEqual([
+      expect.stringMatching(/^rules\[1\]\.permissionSetNames\[1\]: "IAMManager" is organization-scoped/),
+    ]);
+  });
+
+  it("leaves uncatalogued sets and unknown names to other policies", async () => {
+    expect(
+      await checkPolicy(name, { ...goodPolicy, rules: [{ projectIds: [APPS], permissionSetNames: ["NoSuchSet", U] }] }),
+    ).toEqual([]);
+  });
+});
+
+describe("iam-policy-catalogued-sets-only", () => {
+  const name = "iam-policy-catalogued-sets-only";
+
+  it("accepts catalogued sets", async () => {
+    expect(await checkPolicy(name, goodPolicy)).toEqual([]);
+  });
+
+  it("rejects a set that is not in the catalog, with the stack's own message and suggestion", async () => {
+    const out = await checkPolicy(name, {
+      ...goodPolicy,
+      rules: [{ projectIds: [APPS], permissionSetNames: ["ObjectStorageReadOnlyy"] }],
+    });
+    expect(out).toEqual([
+      'rules[0].permissionSetNames[0]: "ObjectStorageReadOnlyy" is not a documented Scaleway permission set (did you mean "ObjectStorageReadOnly"?); see presets/permission-sets.tsv',
+    ]);
+  });
+
+  it("does not judge a set name unknown during preview", async () => {
+    expect(
+      await checkPolicy(name, { ...goodPolicy, rules: [{ projectIds: [APPS], permissionSetNames: [U] }] }),
+    ).toEqual([]);
+    expect(await checkPolicy(name, { ...goodPolicy, rules: U })).toEqual([]);
+  });
+});
+
+describe("iam-policy-rule-single-scope", () => {
+  const name = "iam-policy-rule-single-scope";
+
+  it("accepts a rule scoped to projects, or to the whole organization", async () => {
+    expect(await checkPolicy(name, goodPolicy)).toEqual([]);
+    expect(
+      await checkPolicy(name, {
+        ...goodPolicy,
+        rules: [{ organizationId: ORG, permissionSetNames: ["InstancesReadOnly"] }],
+      }),
+    ).toEqual([]);
+  });
+
+  it("rejects a rule with both projectIds and organizationId", async () => {
+    const out = await checkPolicy(name, { ...goodPolicy, rules: [{ ...goodRule, organizationId: ORG }] });
+    expect(out).toEqual([expect.stringMatching(/^rules\[0\] has both projectIds and organizationId/)]);
+  });
+
+  it("rejects a rule with neither (an empty projectIds is no scope)", async () => {
+    expect(
+      await checkPolicy(name, { ...goodPolicy, rules: [goodRule, { permissionSetNames: ["InstancesReadOnly"] }] }),
+    ).toEqual([expect.stringMatching(/^rules\[1\] has neither projectIds nor organizationId/)]);
+    expect(await checkPolicy(name, { ...goodPolicy, rules: [{ ...goodRule, projectIds: [] }] })).toHaveLength(1);
+  });
+
+  it("does not judge a scope unknown during preview", async () => {
+    expect(await checkPolicy(name, { ...goodPolicy, rules: [{ ...goodRule, organizationId: U }] })).toEqual([]);
+    expect(
+      await checkPolicy(name, { ...goodPolicy, rules: [{ projectIds: U, permissionSetNames: ["InstancesReadOnly"] }] }),
+    ).toEqual([]);
+  });
+});
+
+describe("iam-api-key-expires", () => {
+  const name = "iam-api-key-expires";
+
+  it("accepts a key with an RFC 3339 expiry, or one unknown during preview", async () => {
+    expect(await checkKey(name, goodKey)).toEqual([]);
+    expect(await checkKey(name, { ...goodKey, expiresAt: U })).toEqual([]);
+  });
+
+  it("rejects a key without expiresAt", async () => {
+    const { expiresAt: _drop, ...forever } = goodKey;
+    expect(await checkKey(name, forever)).toEqual([expect.stringMatching(/has no expiresAt: every key must expire/)]);
+    expect(await checkKey(name, { ...goodKey, expiresAt: "" })).toHaveLength(1);
+  });
+
+  it("rejects an expiry that is not a timestamp with a zone", async () => {
+    expect(await checkKey(name, { ...goodKey, expiresAt: "2027-03-01" })).toEqual([
+      expect.stringMatching(/^expiresAt "2027-03-01" must be an RFC 3339 timestamp/),
+    ]);
+  });
+
+  it("does not apply to policies", async () => {
+    expect(await checkPolicy(name, goodPolicy)).toBe("not applicable");
+  });
+});
+
+describe("iam-object-storage-key-default-project", () => {
+  const app: Node = {
+    type: "scaleway:iam/application:Application",
+    name: "buckets-app",
+    props: { name: "plakar-staging-buckets" },
+  };
+  const policy = (props: Record<string, unknown> = {}): Node => ({
+    type: POLICY_TYPE,
+    name: "buckets-policy",
+    props: { ...goodPolicy, ...props },
+    dependsOn: ["buckets-app"],
+    propertyDependencies: { applicationId: ["buckets-app"] },
+  });
+  /** A key as PlakarCredential declares it: depends on its application and on its policy. */
+  const key = (props: Record<string, unknown> = {}, dependsOn = ["buckets-app", "buckets-policy"]): Node => ({
+    type: API_KEY_TYPE,
+    name: "buckets-key",
+    props: { ...goodKey, ...props },
+    dependsOn,
+    propertyDependencies: { applicationId: ["buckets-app"] },
+  });
+  const withoutDefault = () => {
+    const { defaultProjectId: _drop, ...rest } = goodKey;
+    return { ...key(), props: rest };
+  };
+
+  it("accepts an Object Storage key whose defaultProjectId is one of its projects", async () => {
+    expect(await checkStack([app, policy(), key()])).toEqual([]);
+  });
+
+  it("rejects an Object Storage key without defaultProjectId, reported on the key", async () => {
+    expect(await checkStack([app, policy(), withoutDefault()])).toEqual([
+      expect.stringMatching(
+        /^buckets-key: the API key has no defaultProjectId but its policy grants Object Storage sets \(ObjectStorageBucketsRead, ObjectStorageObjectsRead\)/,
+      ),
+    ]);
+    expect(await checkStack([app, policy(), key({ defaultProjectId: "" })])).toHaveLength(1);
+  });
+
+  it("rejects a defaultProjectId outside the projects of its Object Storage sets", async () => {
+    expect(await checkStack([app, policy(), key({ defaultProjectId: APPS })])).toEqual([
+      expect.stringMatching(
+        new RegExp(`^buckets-key: defaultProjectId ${APPS} is not a project its Object Storage sets`),
+      ),
+    ]);
+  });
+
+  it("accepts any project when the Object Storage rule covers the whole organization", async () => {
+    const orgWide = policy({ rules: [{ organizationId: ORG, permissionSetNames: ["ObjectStorageFullAccess"] }] });
+    expect(await checkStack([app, orgWide, key({ defaultProjectId: APPS })])).toEqual([]);
+  });
+
+  it("finds the key's policy by applicationId when nothing else links them", async () => {
+    const loose = (n: Node): Node => ({ ...n, dependsOn: [], propertyDependencies: {} });
+    expect(await checkStack([app, loose(policy()), loose(withoutDefault())])).toHaveLength(1);
+  });
+
+  it("finds it during preview, while the application's ID is unknown, through the key's dependencies", async () => {
+    const preview = policy({ applicationId: U });
+    const k = { ...withoutDefault(), props: { applicationId: U, expiresAt: EXPIRES }, propertyDependencies: {} };
+    expect(await checkStack([app, preview, k])).toHaveLength(1);
+  });
+
+  it("finds it through the application both take their applicationId from, without dependsOn", async () => {
+    const preview = policy({ applicationId: U });
+    const k = { ...withoutDefault(), props: { applicationId: U, expiresAt: EXPIRES }, dependsOn: ["buckets-app"] };
+    expect(await checkStack([app, preview, k])).toHaveLength(1);
+  });
+
+  it("ignores keys of other applications, and keys whose policies grant no Object Storage set", async () => {
+    const other = {
+      ...withoutDefault(),
+      props: { applicationId: "7f8a9b0c-1d2e-4f3a-9b4c-5d6e7f8a9b0c", expiresAt: EXPIRES },
+      dependsOn: [],
+      propertyDependencies: {},
+    };
+    expect(await checkStack([app, policy(), other])).toEqual([]);
+    const inventory = policy({ rules: [{ projectIds: [APPS], permissionSetNames: ["InstancesReadOnly"] }] });
+    expect(await checkStack([app, inventory, withoutDefault()])).toEqual([]);
+  });
+
+  it("reports nothing it cannot know during preview", async () => {
+    expect(await checkStack([app, policy(), key({ defaultProjectId: U })])).toEqual([]);
+    expect(await checkStack([app, policy({ rules: U }), withoutDefault()])).toEqual([]);
+    expect(
+      await checkStack([app, policy({ rules: [{ ...goodRule, projectIds: U }] }), key({ defaultProjectId: APPS })]),
+    ).toEqual([]);
+  });
+});
+
+describe("the rules, called directly", () => {
+  it("judge plain props, UNKNOWN included", () => {
+    expect(principalViolations({ applicationId: UNKNOWN })).toEqual([]);
+    expect(principalViolations({ noPrincipal: true })).toHaveLength(1);
+    expect(
+      organizationScopedSetViolations(
+        { rules: [{ projectIds: [APPS], permissionSetNames: ["BillingManager"] }] },
+        catalog,
+      ),
+    ).toHaveLength(1);
+    expect(
+      uncataloguedSetViolations({ rules: [{ projectIds: [APPS], permissionSetNames: ["Nope"] }] }, catalog),
+    ).toHaveLength(1);
+    expect(ruleScopeViolations({ rules: [UNKNOWN, { permissionSetNames: ["InstancesReadOnly"] }] })).toHaveLength(1);
+    expect(apiKeyExpiryViolations({ expiresAt: UNKNOWN })).toEqual([]);
+    expect(keyDefaultProjectViolations({}, [{ rules: [goodRule] }])).toHaveLength(1);
+    expect(keyDefaultProjectViolations({}, [])).toEqual([]);
+  });
+});
+
+describe("the stack, as `pulumi preview` would register it", () => {
+  interface Registered {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly dependsOn: readonly string[];
+    readonly inputs: Record<string, unknown>;
+  }
+
+  /** The offline plan's registrations (the real index.ts under Pulumi's mocks), in a process of its own. */
+  function registrations(stack: string, configFile?: string): Registered[] {
+    const args = ["--import", "tsx", "scripts/plan.ts", "--stack", stack, "--json", "--now", "2026-12-20T00:00:00Z"];
+    const out = execFileSync(process.execPath, configFile ? [...args, "--config", configFile] : args, {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    return (JSON.parse(out) as { resources: Registered[] }).resources;
+  }
+
+  /** Every policy of the pack on those registrations: resource policies on inputs, the stack policy with outputs = inputs. */
+  async function packViolations(resources: readonly Registered[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const r of resources) {
+      for (const p of policies) {
+        if (!("validateResource" in p)) continue;
+        const res = await check(p.name, resourceArgs(r.type, r.inputs, r.name));
+        if (res !== "not applicable") out.push(...res.map((m) => `${p.name} ${r.name}: ${m}`));
+      }
+    }
+    const byUrn = new Map(resources.map((r) => [r.urn, r.name]));
+    const nodes = resources.map((r): Node => ({
+      type: r.type,
+      name: r.name,
+      props: r.inputs,
+      dependsOn: r.dependsOn.flatMap((u) => (byUrn.has(u) ? [byUrn.get(u) as string] : [])),
+    }));
+    out.push(...(await checkStack(nodes)));
+    return out;
+  }
+
+  const count = (resources: readonly Registered[], type: string) => resources.filter((r) => r.type === type).length;
+
+  for (const stack of ["staging", "prod"]) {
+    it(`Pulumi.${stack}.yaml passes every policy`, async () => {
+      const resources = registrations(stack);
+      expect(count(resources, POLICY_TYPE)).toBeGreaterThan(0);
+      expect(count(resources, API_KEY_TYPE)).toBeGreaterThan(0);
+      expect(await packViolations(resources)).toEqual([]);
+    });
+  }
+
+  it("an all-projects Object Storage credential passes too (organization-wide rule, preferred project)", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-test-")), "Pulumi.wide.yaml");
+    fs.writeFileSync(
+      file,
+      [
+        "config:",
+        `  plakar-scaleway-iam:organizationId: ${ORG}`,
+        "  plakar-scaleway-iam:allowAllProjects: true",
+        "  plakar-scaleway-iam:projects:",
+        `    apps: ${APPS}`,
+        `    backups: ${BACKUPS}`,
+        "  plakar-scaleway-iam:credentials:",
+        "    buckets:",
+        "      preset: object-storage",
+        '      projects: "*"',
+        "      preferredProject: backups",
+        "",
+      ].join("\n"),
+    );
+    const resources = registrations("wide", file);
+    const policy = resources.find((r) => r.type === POLICY_TYPE);
+    expect((policy?.inputs.rules as Record<string, unknown>[])[0].organizationId).toBe(ORG);
+    expect(await packViolations(resources)).toEqual([]);
+  });
+
+  it("the pack catches the stack's Object Storage key once its defaultProjectId is dropped", async () => {
+    const resources = registrations("staging").map((r) => {
+      if (r.type !== API_KEY_TYPE || r.inputs.defaultProjectId === undefined) return r;
+      const { defaultProjectId: _drop, ...inputs } = r.inputs;
+      return { ...r, inputs };
+    });
+    const out = await packViolations(resources);
+    expect(out.length).toBeGreaterThan(0);
+    expect(out.every((m) => /^buckets-key-[0-9-]+: the API key has no defaultProjectId/.test(m))).toBe(true);
+  });
+});
