@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { NOW_ENV } from "./clock";
 import { ConfigError, configIssuesOf } from "./errors";
-import { type StackPlan, planStack } from "./plan";
+import { compare, type StackPlan, planStack } from "./plan";
 import { loadCatalog, loadPresets } from "./presets";
 import { namespaceConfig, parseStackFile } from "./stackConfig";
 
@@ -232,7 +232,7 @@ export async function runOffline(options: OfflineOptions): Promise<OfflinePlan> 
     stack,
     project,
     now: plan.now,
-    resources: recorded.filter((r) => r !== stackResource).sort((a, b) => a.urn.localeCompare(b.urn)),
+    resources: recorded.filter((r) => r !== stackResource).sort((a, b) => compare(a.urn, b.urn)),
     outputs,
     plan,
   };

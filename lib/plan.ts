@@ -125,6 +125,8 @@ const SECRET_PROVIDER = "secret-provider";
 
 /** Validates raw config (the project's namespace, keys without prefix) and resolves it into a plan. */
 export function planStack(raw: unknown, ctx: PlanContext): StackPlan {
+  const reserved = reservedKeys(raw);
+  if (reserved.length > 0) throw new ConfigError(reserved);
   const parsed = StackConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(zodIssues(parsed.error));
   const planner = new Planner(parsed.data, ctx);
@@ -165,6 +167,23 @@ function sortedUnique(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
 }
 
+/** Code-unit order, like Array.prototype.sort: the same on every machine, whatever its locale. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Own keys named `__proto__` (JSON.parse makes them) would vanish in a plain object: report them up front. */
+function reservedKeys(value: unknown, path: PropertyKey[] = []): ConfigIssue[] {
+  if (!value || typeof value !== "object") return [];
+  const issues: ConfigIssue[] = [];
+  for (const key of Object.keys(value)) {
+    const child = (value as Record<string, unknown>)[key];
+    if (key === "__proto__") issues.push({ path: formatPath([...path, key]), message: '"__proto__" cannot be used as a name' });
+    else issues.push(...reservedKeys(child, [...path, Array.isArray(value) ? Number(key) : key]));
+  }
+  return issues;
+}
+
 class Planner {
   readonly issues: ConfigIssue[] = [];
   private readonly seen = new Set<string>();
@@ -175,6 +194,11 @@ class Planner {
     private readonly ctx: PlanContext,
   ) {
     this.nowMs = ctx.now.getTime();
+  }
+
+  /** The ID of a declared alias; own keys only, so "constructor" or "toString" are not aliases. */
+  private projectId(alias: string): string | undefined {
+    return Object.hasOwn(this.config.projects, alias) ? this.config.projects[alias] : undefined;
   }
 
   /** Records a problem once, however many credentials share its cause (e.g. a bad `apiKeys` default). */
@@ -225,7 +249,7 @@ class Planner {
 
   private checkSecretManager(): void {
     const sm = this.config.secretManager;
-    if (sm && !(sm.project in this.config.projects)) {
+    if (sm && this.projectId(sm.project) === undefined) {
       this.add("secretManager.project", `unknown project alias "${sm.project}"${didYouMean(sm.project, Object.keys(this.config.projects))}; declared aliases: ${Object.keys(this.config.projects).sort().join(", ")}`);
     }
   }
@@ -243,7 +267,7 @@ class Planner {
     const refs = new Map<string, ProjectRef>();
     let ok = true;
     spec.projects.forEach((alias, i) => {
-      const id = this.config.projects[alias];
+      const id = this.projectId(alias);
       if (id === undefined) {
         ok = false;
         this.add(`${path}[${i}]`, `credential "${key}" names unknown project alias "${alias}"${didYouMean(alias, declared)}; declared aliases: ${declared.sort().join(", ")}`);
@@ -251,7 +275,7 @@ class Planner {
         refs.set(alias, { alias, id });
       }
     });
-    return ok ? [...refs.values()].sort((a, b) => a.alias.localeCompare(b.alias)) : undefined;
+    return ok ? [...refs.values()].sort((a, b) => compare(a.alias, b.alias)) : undefined;
   }
 
   private resolvePermissionSets(key: string, spec: CredentialConfig, preset: Preset | undefined): string[] | undefined {
@@ -319,14 +343,16 @@ class Planner {
     const pinned = spec.expiresAt ?? (rotationOverride ? undefined : apiKeys.expiresAt);
     if (pinned !== undefined) {
       const path = spec.expiresAt !== undefined ? `${credPath}.expiresAt` : "apiKeys.expiresAt";
-      const at = Date.parse(pinned);
+      // Scaleway takes the expiry to the second: the truncated value must still be in the future.
+      const exact = Date.parse(pinned);
+      const at = Math.floor(exact / 1000) * 1000;
       const nowIso = isoSeconds(this.nowMs);
       if (at <= this.nowMs) {
         this.add(path, `${pinned} is not in the future (now is ${nowIso}): set a later date, or remove it so the key rotates automatically`);
         return undefined;
       }
-      if (at - this.nowMs > maxMs) {
-        const days = Math.ceil((at - this.nowMs) / DAY_MS);
+      if (exact - this.nowMs > maxMs) {
+        const days = Math.ceil((exact - this.nowMs) / DAY_MS);
         this.add(path, `${pinned} is ${days} days ahead, more than apiKeys.maxLifetimeDays (${apiKeys.maxLifetimeDays}): set an earlier date`);
         return undefined;
       }
@@ -473,7 +499,7 @@ class Planner {
 
   private delivery(credential: CredentialPlan, fields: readonly PlakarFieldPlan[]): DeliveryPlan | undefined {
     const sm = this.config.secretManager;
-    const id = sm && this.config.projects[sm.project];
+    const id = sm && this.projectId(sm.project);
     if (!sm || !id) return undefined;
     const folder = `${sm.pathPrefix === "/" ? "" : sm.pathPrefix}/${this.ctx.stack}`;
     const extraFields: Record<string, string> = {};
@@ -496,7 +522,7 @@ class Planner {
   private checkDeliveryCoverage(credentials: readonly CredentialPlan[]): void {
     const sm = this.config.secretManager;
     if (!sm) return;
-    const smId = this.config.projects[sm.project];
+    const smId = this.projectId(sm.project);
     const providers = credentials.filter((c) => c.useCase === SECRET_PROVIDER);
     const covers = (c: CredentialPlan) => c.projects === "*" || c.projects.some((p) => p.id === smId);
     if (providers.some(covers)) return;

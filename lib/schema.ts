@@ -18,7 +18,23 @@ export const Timestamp = z
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, {
     error: 'must be an RFC 3339 timestamp with a zone, e.g. "2027-06-30T00:00:00Z"',
   })
-  .refine((s) => !Number.isNaN(Date.parse(s)), { error: "is not a real date" });
+  .refine(isRealInstant, { error: "is not a real date and time (check the day of the month and the hours)" });
+
+/** Date.parse rolls 2027-02-30 over to March 2: check the calendar fields as written. */
+export function isRealInstant(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(text);
+  if (!m || Number.isNaN(Date.parse(text))) return false;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60
+  );
+}
 
 const Days = (what: string) =>
   z.number({ error: `${what} must be a whole number of days` }).int({ error: `${what} must be a whole number of days` });

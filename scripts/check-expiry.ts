@@ -18,8 +18,9 @@ const USAGE = "npm run --silent check-expiry -- [--stack NAME] [--within DAYS] [
 function parseOutputs(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError([{ path: source, message: `not JSON (${(err as Error).message}): expected the output of \`pulumi stack output --json\`` }], "malformed stack outputs");
+  } catch {
+    // JSON.parse's message quotes the input, which may hold a secret: say only what is wrong.
+    throw new ConfigError([{ path: source, message: "not valid JSON: expected the output of `pulumi stack output --json`" }], "malformed stack outputs");
   }
 }
 

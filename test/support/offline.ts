@@ -1,0 +1,88 @@
+/** Helpers around the offline plan: stack files, fresh runs of index.ts, registrations, and the real CLI. */
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { vi } from "vitest";
+import { stringify } from "yaml";
+import { type OfflineOptions, type OfflinePlan, runOffline } from "../../lib/offline";
+import { PROJECT, ROOT } from "./arbitraries";
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "plakar-iam-test-"));
+}
+
+/** Writes `config` (the project's namespace, keys without prefix) as a stack file; `extra` adds other namespaces. */
+export function writeStackFile(
+  dir: string,
+  name: string,
+  config: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): string {
+  const block: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) if (value !== undefined) block[`${PROJECT}:${key}`] = value;
+  Object.assign(block, extra);
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, stringify({ config: block }));
+  return file;
+}
+
+/** Runs the offline plan with a freshly evaluated index.ts (it is a module: cached once imported). */
+export async function freshOffline(options: Omit<OfflineOptions, "root">): Promise<OfflinePlan> {
+  vi.resetModules();
+  return runOffline({ root: ROOT, ...options });
+}
+
+/** What the mock monitor holds: raw states, secrets unredacted (what a real provider would have returned). */
+export function rawMonitorState(): string {
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
+  return JSON.stringify([...monitor.resources.values()]);
+}
+
+export interface Registrations {
+  /** Types of every resource registered since `watchRegistrations`, the root stack included. */
+  types(): string[];
+  /** Types other than the root `pulumi:pulumi:Stack`: the program's own resources. */
+  programTypes(): string[];
+  stop(): void;
+}
+
+/** Observes every registration the mock monitor receives, without changing it. */
+export function watchRegistrations(): Registrations {
+  const spy = vi.spyOn(MockMonitor.prototype, "registerResource");
+  const types = () => spy.mock.calls.map(([req]) => String((req as { getType(): string }).getType()));
+  return {
+    types,
+    programTypes: () => types().filter((t) => t !== "pulumi:pulumi:Stack"),
+    stop: () => spy.mockRestore(),
+  };
+}
+
+export interface ScriptResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `scripts/<name>.ts` as `npm run <name>` would, stdin closed; `env` adds to the environment. */
+export function runScript(
+  name: "plan" | "check-expiry",
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ScriptResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", `${name}.ts`), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
