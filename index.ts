@@ -54,14 +54,15 @@ export const credentials = Object.fromEntries(
       projectIds: "projectIds" in c.plan.rule ? c.plan.rule.projectIds : "*",
       preferredProjectId: c.plan.preferredProject?.id ?? null,
       permissionSets: c.plan.permissionSets,
-      delivery: c.plan.delivery && c.delivery
-        ? {
-            secretId: c.delivery.secretId,
-            path: c.plan.delivery.fullPath,
-            projectId: c.plan.delivery.project.id,
-            region: c.plan.delivery.region,
-          }
-        : null,
+      delivery:
+        c.plan.delivery && c.delivery
+          ? {
+              secretId: c.delivery.secretId,
+              path: c.plan.delivery.fullPath,
+              projectId: c.plan.delivery.project.id,
+              region: c.plan.delivery.region,
+            }
+          : null,
       plakar: c.plakar,
     },
   ]),

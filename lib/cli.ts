@@ -5,7 +5,11 @@ import { ConfigError, configIssuesOf, formatIssue } from "./errors";
 /** Exit code for bad input: config, presets or flags. */
 export const EXIT_BAD_INPUT = 2;
 
-export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, usage: string) {
+export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: string[],
+  options: T,
+  usage: string,
+) {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (err) {

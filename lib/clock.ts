@@ -11,7 +11,12 @@ export function parseInstant(value: string, what: string): Date {
   const wellFormed = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value);
   const ms = wellFormed && isRealInstant(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(ms)) {
-    throw new ConfigError([{ path: what, message: `"${value}" is not an ISO-8601 date or date-time with a zone (e.g. 2026-11-26 or 2026-11-26T09:00:00Z)` }]);
+    throw new ConfigError([
+      {
+        path: what,
+        message: `"${value}" is not an ISO-8601 date or date-time with a zone (e.g. 2026-11-26 or 2026-11-26T09:00:00Z)`,
+      },
+    ]);
   }
   return new Date(ms);
 }

@@ -38,7 +38,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function readKey(raw: unknown, path: string, issues: ConfigIssue[]): { accessKey: string | null; expiresAt: number | null; text: string | null } | undefined {
+function readKey(
+  raw: unknown,
+  path: string,
+  issues: ConfigIssue[],
+): { accessKey: string | null; expiresAt: number | null; text: string | null } | undefined {
   if (!isObject(raw)) {
     issues.push({ path, message: "expected an object with accessKey and expiresAt" });
     return undefined;
@@ -64,7 +68,15 @@ export function assessExpiry(outputs: unknown, now: Date, withinDays: number): E
   const issues: ConfigIssue[] = [];
   const credentials = isObject(outputs) ? outputs.credentials : undefined;
   if (!isObject(credentials)) {
-    throw new ConfigError([{ path: "credentials", message: "no credentials map: expected the JSON of `pulumi stack output --json` for this stack" }], "malformed stack outputs");
+    throw new ConfigError(
+      [
+        {
+          path: "credentials",
+          message: "no credentials map: expected the JSON of `pulumi stack output --json` for this stack",
+        },
+      ],
+      "malformed stack outputs",
+    );
   }
   const nowMs = now.getTime();
   const keys: KeyReport[] = [];
@@ -114,7 +126,11 @@ export function renderExpiryTable(report: ExpiryReport): string {
     k.status,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   const failing = report.keys.filter((k) => FAILING.has(k.status));
   const summary = report.ok
     ? `OK: no key in use expires within ${report.withinDays} days (checked at ${report.now}).`

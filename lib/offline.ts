@@ -64,7 +64,11 @@ export function fakeUuid(seed: string): string {
 }
 
 function fakeAccessKey(seed: string): string {
-  return `SCW${BigInt(`0x${digest(seed).slice(0, 20)}`).toString(36).toUpperCase().padStart(17, "0").slice(0, 17)}`;
+  return `SCW${BigInt(`0x${digest(seed).slice(0, 20)}`)
+    .toString(36)
+    .toUpperCase()
+    .padStart(17, "0")
+    .slice(0, 17)}`;
 }
 
 /** What the Scaleway provider would return for each resource type, minus the network. */
@@ -163,11 +167,21 @@ export function readProjectName(root: string): string {
 }
 
 /** Loads a stack file; a missing one is a config error naming the file. */
-export function readStackConfig(root: string, project: string, stack: string, configFile?: string): Record<string, string> {
+export function readStackConfig(
+  root: string,
+  project: string,
+  stack: string,
+  configFile?: string,
+): Record<string, string> {
   const file = configFile ? path.resolve(configFile) : path.join(root, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) {
     throw new ConfigError(
-      [{ path: configFile ? "--config" : "--stack", message: `no stack file ${file}${configFile ? "" : `: create Pulumi.${stack}.yaml or pass --config FILE`}` }],
+      [
+        {
+          path: configFile ? "--config" : "--stack",
+          message: `no stack file ${file}${configFile ? "" : `: create Pulumi.${stack}.yaml or pass --config FILE`}`,
+        },
+      ],
       "cannot plan",
     );
   }
@@ -222,7 +236,10 @@ export async function runOffline(options: OfflineOptions): Promise<OfflinePlan> 
 
   const stackResource = recorded.find((r) => r.type === "pulumi:pulumi:Stack");
   const stackState = stackResource ? monitor.resources.get(stackResource.urn)?.state : undefined;
-  const outputs = (redactSecrets((stackState as StructLike | undefined)?.toJavaScript?.() ?? {}) ?? {}) as Record<string, unknown>;
+  const outputs = (redactSecrets((stackState as StructLike | undefined)?.toJavaScript?.() ?? {}) ?? {}) as Record<
+    string,
+    unknown
+  >;
 
   // The same pure step the program ran, for the table and report views.
   const catalog = loadCatalog();

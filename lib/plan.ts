@@ -178,7 +178,8 @@ function reservedKeys(value: unknown, path: PropertyKey[] = []): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const key of Object.keys(value)) {
     const child = (value as Record<string, unknown>)[key];
-    if (key === "__proto__") issues.push({ path: formatPath([...path, key]), message: '"__proto__" cannot be used as a name' });
+    if (key === "__proto__")
+      issues.push({ path: formatPath([...path, key]), message: '"__proto__" cannot be used as a name' });
     else issues.push(...reservedKeys(child, [...path, Array.isArray(value) ? Number(key) : key]));
   }
   return issues;
@@ -213,11 +214,17 @@ class Planner {
     const { config, ctx } = this;
     for (const alias of Object.keys(config.projects)) {
       if (!PROJECT_ALIAS.test(alias)) {
-        this.add(`projects.${alias}`, "project aliases are letters, digits, '-' and '_', starting with a letter or digit");
+        this.add(
+          `projects.${alias}`,
+          "project aliases are letters, digits, '-' and '_', starting with a letter or digit",
+        );
       }
     }
     if (!SCALEWAY_NAME.test(config.namePrefix) && config.namePrefix !== "") {
-      this.add("namePrefix", `"${config.namePrefix}" has characters Scaleway does not allow in names (letters, digits, spaces and ()._- only)`);
+      this.add(
+        "namePrefix",
+        `"${config.namePrefix}" has characters Scaleway does not allow in names (letters, digits, spaces and ()._- only)`,
+      );
     }
     const stackTags = this.stackTags();
     this.checkSecretManager();
@@ -242,7 +249,10 @@ class Planner {
     // managed-by, stack and use-case are added to every resource.
     const room = SCALEWAY_TAGS_MAX - 3;
     if (tags.length > room) {
-      this.add("tags", `${tags.length} tags; Scaleway allows ${SCALEWAY_TAGS_MAX} per resource and this stack adds 3 (managed-by, stack, use-case): keep at most ${room}`);
+      this.add(
+        "tags",
+        `${tags.length} tags; Scaleway allows ${SCALEWAY_TAGS_MAX} per resource and this stack adds 3 (managed-by, stack, use-case): keep at most ${room}`,
+      );
     }
     return tags;
   }
@@ -250,7 +260,10 @@ class Planner {
   private checkSecretManager(): void {
     const sm = this.config.secretManager;
     if (sm && this.projectId(sm.project) === undefined) {
-      this.add("secretManager.project", `unknown project alias "${sm.project}"${didYouMean(sm.project, Object.keys(this.config.projects))}; declared aliases: ${Object.keys(this.config.projects).sort().join(", ")}`);
+      this.add(
+        "secretManager.project",
+        `unknown project alias "${sm.project}"${didYouMean(sm.project, Object.keys(this.config.projects))}; declared aliases: ${Object.keys(this.config.projects).sort().join(", ")}`,
+      );
     }
   }
 
@@ -259,7 +272,10 @@ class Planner {
     const declared = Object.keys(this.config.projects);
     if (spec.projects === "*") {
       if (!this.config.allowAllProjects) {
-        this.add(path, `"*" grants every current and future project of the organization; set plakar-scaleway-iam:allowAllProjects: true to allow it, or list project aliases`);
+        this.add(
+          path,
+          `"*" grants every current and future project of the organization; set plakar-scaleway-iam:allowAllProjects: true to allow it, or list project aliases`,
+        );
         return undefined;
       }
       return "*";
@@ -270,7 +286,10 @@ class Planner {
       const id = this.projectId(alias);
       if (id === undefined) {
         ok = false;
-        this.add(`${path}[${i}]`, `credential "${key}" names unknown project alias "${alias}"${didYouMean(alias, declared)}; declared aliases: ${declared.sort().join(", ")}`);
+        this.add(
+          `${path}[${i}]`,
+          `credential "${key}" names unknown project alias "${alias}"${didYouMean(alias, declared)}; declared aliases: ${declared.sort().join(", ")}`,
+        );
       } else {
         refs.set(alias, { alias, id });
       }
@@ -307,15 +326,16 @@ class Planner {
     const needsOne = sets === undefined ? wanted !== undefined : sets.some(isObjectStorageSet);
     if (!needsOne) {
       if (wanted !== undefined) {
-        this.add(path, `only keys with Object Storage permission sets (ObjectStorage*) take a preferred project; remove preferredProject`);
+        this.add(
+          path,
+          `only keys with Object Storage permission sets (ObjectStorage*) take a preferred project; remove preferredProject`,
+        );
         return null;
       }
       return undefined;
     }
     const candidates =
-      projects === "*"
-        ? Object.entries(this.config.projects).map(([alias, id]) => ({ alias, id }))
-        : projects;
+      projects === "*" ? Object.entries(this.config.projects).map(([alias, id]) => ({ alias, id })) : projects;
     const names = candidates.map((p) => p.alias);
     if (wanted !== undefined) {
       const hit = candidates.find((p) => p.alias === wanted);
@@ -327,7 +347,10 @@ class Planner {
       return hit;
     }
     if (projects !== "*" && projects.length === 1) return projects[0];
-    this.add(path, `required: Object Storage permission sets need a preferred project (the buckets' project) and this credential has ${projects === "*" ? 'projects "*"' : `${projects.length} projects`}; set preferredProject to one of ${names.join(", ")}`);
+    this.add(
+      path,
+      `required: Object Storage permission sets need a preferred project (the buckets' project) and this credential has ${projects === "*" ? 'projects "*"' : `${projects.length} projects`}; set preferredProject to one of ${names.join(", ")}`,
+    );
     return null;
   }
 
@@ -336,7 +359,10 @@ class Planner {
     const credPath = `credentials.${key}`;
     const rotationOverride = spec.rotateEveryDays !== undefined || spec.overlapDays !== undefined;
     if (spec.expiresAt !== undefined && rotationOverride) {
-      this.add(`${credPath}.expiresAt`, "a pinned expiresAt turns rotation off: set either expiresAt or rotateEveryDays/overlapDays, not both");
+      this.add(
+        `${credPath}.expiresAt`,
+        "a pinned expiresAt turns rotation off: set either expiresAt or rotateEveryDays/overlapDays, not both",
+      );
       return undefined;
     }
     const maxMs = apiKeys.maxLifetimeDays * DAY_MS;
@@ -348,12 +374,18 @@ class Planner {
       const at = Math.floor(exact / 1000) * 1000;
       const nowIso = isoSeconds(this.nowMs);
       if (at <= this.nowMs) {
-        this.add(path, `${pinned} is not in the future (now is ${nowIso}): set a later date, or remove it so the key rotates automatically`);
+        this.add(
+          path,
+          `${pinned} is not in the future (now is ${nowIso}): set a later date, or remove it so the key rotates automatically`,
+        );
         return undefined;
       }
       if (exact - this.nowMs > maxMs) {
         const days = Math.ceil((exact - this.nowMs) / DAY_MS);
-        this.add(path, `${pinned} is ${days} days ahead, more than apiKeys.maxLifetimeDays (${apiKeys.maxLifetimeDays}): set an earlier date`);
+        this.add(
+          path,
+          `${pinned} is ${days} days ahead, more than apiKeys.maxLifetimeDays (${apiKeys.maxLifetimeDays}): set an earlier date`,
+        );
         return undefined;
       }
       return { kind: "pinned", expiresAt: isoSeconds(at) };
@@ -363,11 +395,17 @@ class Planner {
     const overlapPath = spec.overlapDays !== undefined ? `${credPath}.overlapDays` : "apiKeys.overlapDays";
     const rotatePath = spec.rotateEveryDays !== undefined ? `${credPath}.rotateEveryDays` : "apiKeys.rotateEveryDays";
     if (overlapDays >= rotateEveryDays) {
-      this.add(overlapPath, `overlapDays (${overlapDays}) must be less than rotateEveryDays (${rotateEveryDays}), or two generations would overlap fully`);
+      this.add(
+        overlapPath,
+        `overlapDays (${overlapDays}) must be less than rotateEveryDays (${rotateEveryDays}), or two generations would overlap fully`,
+      );
       return undefined;
     }
     if (rotateEveryDays + overlapDays > apiKeys.maxLifetimeDays) {
-      this.add(rotatePath, `a rotated key lives rotateEveryDays + overlapDays = ${rotateEveryDays + overlapDays} days, more than apiKeys.maxLifetimeDays (${apiKeys.maxLifetimeDays}): rotate more often or raise maxLifetimeDays`);
+      this.add(
+        rotatePath,
+        `a rotated key lives rotateEveryDays + overlapDays = ${rotateEveryDays + overlapDays} days, more than apiKeys.maxLifetimeDays (${apiKeys.maxLifetimeDays}): rotate more often or raise maxLifetimeDays`,
+      );
       return undefined;
     }
     return { kind: "rotation", rotateEveryDays, overlapDays };
@@ -389,18 +427,33 @@ class Planner {
       : { current: toPlan(schedule.current) };
   }
 
-  private planCredential(key: string, spec: CredentialConfig, stackTags: readonly string[]): CredentialPlan | undefined {
+  private planCredential(
+    key: string,
+    spec: CredentialConfig,
+    stackTags: readonly string[],
+  ): CredentialPlan | undefined {
     const { config, ctx } = this;
     const path = `credentials.${key}`;
     const before = this.issues.length;
     if (!CREDENTIAL_NAME.test(key)) {
-      this.add(path, `credential names are lowercase letters, digits and dashes, starting with a letter (e.g. "${key.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^[^a-z]+/, "") || "inventory"}")`);
+      this.add(
+        path,
+        `credential names are lowercase letters, digits and dashes, starting with a letter (e.g. "${
+          key
+            .toLowerCase()
+            .replace(/[^a-z0-9-]/g, "-")
+            .replace(/^[^a-z]+/, "") || "inventory"
+        }")`,
+      );
     }
     let preset: Preset | undefined;
     if (spec.preset !== undefined) {
       preset = ctx.presets.get(spec.preset);
       if (!preset) {
-        this.add(`${path}.preset`, `unknown preset "${spec.preset}"${didYouMean(spec.preset, ctx.presets.keys())}; presets: ${[...ctx.presets.keys()].join(", ")}`);
+        this.add(
+          `${path}.preset`,
+          `unknown preset "${spec.preset}"${didYouMean(spec.preset, ctx.presets.keys())}; presets: ${[...ctx.presets.keys()].join(", ")}`,
+        );
       }
     }
     const useCase = spec.preset ?? CUSTOM;
@@ -411,9 +464,15 @@ class Planner {
 
     const name = `${config.namePrefix}${ctx.stack}-${key}`;
     if (name.length > SCALEWAY_NAME_MAX) {
-      this.add(path, `the application and policy name "${name}" is ${name.length} characters; Scaleway allows ${SCALEWAY_NAME_MAX}: shorten the credential name or namePrefix`);
+      this.add(
+        path,
+        `the application and policy name "${name}" is ${name.length} characters; Scaleway allows ${SCALEWAY_NAME_MAX}: shorten the credential name or namePrefix`,
+      );
     } else if (!SCALEWAY_NAME.test(name)) {
-      this.add(path, `the application and policy name "${name}" has characters Scaleway does not allow (letters, digits, spaces and ()._- only)`);
+      this.add(
+        path,
+        `the application and policy name "${name}" has characters Scaleway does not allow (letters, digits, spaces and ()._- only)`,
+      );
     }
     const purpose = spec.description ?? preset?.description ?? `Custom permission sets`;
     const description = `Plakar ${useCase} for stack ${ctx.stack}: ${purpose}`;
@@ -421,16 +480,25 @@ class Planner {
     const max = SCALEWAY_DESCRIPTION_MAX - GENERATION_SUFFIX_LENGTH;
     if (description.length > max) {
       const room = max - (description.length - purpose.length);
-      this.add(`${path}.description`, `makes a ${description.length}-character description; Scaleway allows ${SCALEWAY_DESCRIPTION_MAX} and keys add ${GENERATION_SUFFIX_LENGTH} for their generation: shorten it to at most ${room} characters`);
+      this.add(
+        `${path}.description`,
+        `makes a ${description.length}-character description; Scaleway allows ${SCALEWAY_DESCRIPTION_MAX} and keys add ${GENERATION_SUFFIX_LENGTH} for their generation: shorten it to at most ${room} characters`,
+      );
     }
     const tags = sortedUnique([`managed-by=pulumi`, `stack=${ctx.stack}`, `use-case=${useCase}`, ...stackTags]);
 
     if (spec.deliver === "secret-manager") {
       if (useCase === SECRET_PROVIDER) {
-        this.add(`${path}.deliver`, `the secret-provider key is the one typed into Plakar to read all the others, so it cannot be delivered through Secret Manager itself: use deliver: outputs`);
+        this.add(
+          `${path}.deliver`,
+          `the secret-provider key is the one typed into Plakar to read all the others, so it cannot be delivered through Secret Manager itself: use deliver: outputs`,
+        );
       }
       if (!config.secretManager) {
-        this.add(`${path}.deliver`, `deliver: secret-manager needs plakar-scaleway-iam:secretManager configured (e.g. { project: <alias>, region: fr-par, pathPrefix: /plakar })`);
+        this.add(
+          `${path}.deliver`,
+          `deliver: secret-manager needs plakar-scaleway-iam:secretManager configured (e.g. { project: <alias>, region: fr-par, pathPrefix: /plakar })`,
+        );
       }
     }
 
@@ -527,10 +595,14 @@ class Planner {
     const covers = (c: CredentialPlan) => c.projects === "*" || c.projects.some((p) => p.id === smId);
     if (providers.some(covers)) return;
     for (const c of credentials.filter((x) => x.delivery)) {
-      const fix = providers.length > 0
-        ? `add "${sm.project}" to the projects of secret-provider credential "${providers[0].key}"`
-        : `add a credential with preset: secret-provider and projects: [${sm.project}]`;
-      this.add(`credentials.${c.key}.deliver`, `credential "${c.key}" is delivered to Secret Manager project "${sm.project}", but no secret-provider credential covers project "${sm.project}", so Plakar could not read it: ${fix}`);
+      const fix =
+        providers.length > 0
+          ? `add "${sm.project}" to the projects of secret-provider credential "${providers[0].key}"`
+          : `add a credential with preset: secret-provider and projects: [${sm.project}]`;
+      this.add(
+        `credentials.${c.key}.deliver`,
+        `credential "${c.key}" is delivered to Secret Manager project "${sm.project}", but no secret-provider credential covers project "${sm.project}", so Plakar could not read it: ${fix}`,
+      );
     }
   }
 }

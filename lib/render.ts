@@ -26,7 +26,9 @@ function expiryPolicyText(c: CredentialPlan): string {
 
 function deliveryText(c: CredentialPlan): string {
   const d = c.delivery;
-  return d ? `Secret Manager ${d.fullPath} (project ${d.project.alias} ${d.project.id}, region ${d.region})` : "stack outputs";
+  return d
+    ? `Secret Manager ${d.fullPath} (project ${d.project.alias} ${d.project.id}, region ${d.region})`
+    : "stack outputs";
 }
 
 export function renderTable(result: OfflinePlan): string {
@@ -78,12 +80,15 @@ export function renderMarkdown(plan: StackPlan): string {
     "|---|---|---|---|---|---|---|",
   ];
   for (const c of plan.credentials) {
-    const projects = c.projects === "*" ? "**all projects** (`*`)" : c.projects.map((p) => `${p.alias} \`${p.id}\``).join("<br>");
+    const projects =
+      c.projects === "*" ? "**all projects** (`*`)" : c.projects.map((p) => `${p.alias} \`${p.id}\``).join("<br>");
     const sets = c.permissionSets.map((s) => `\`${s}\``).join("<br>");
     let expiry = `${c.keys.current.expiresAt.slice(0, 10)} (${daysLeft(c.keys.current.expiresAt, plan.now)} d; ${c.expiry.kind === "rotation" ? `rotates every ${c.expiry.rotateEveryDays} d` : "pinned"})`;
     if (c.keys.previous) expiry += `<br>previous: ${c.keys.previous.expiresAt.slice(0, 10)}`;
     const preferred = c.preferredProject ? `${c.preferredProject.alias} \`${c.preferredProject.id}\`` : "-";
-    const delivery = c.delivery ? `Secret Manager \`${c.delivery.fullPath}\` (${c.delivery.project.alias}, ${c.delivery.region})` : "stack outputs";
+    const delivery = c.delivery
+      ? `Secret Manager \`${c.delivery.fullPath}\` (${c.delivery.project.alias}, ${c.delivery.region})`
+      : "stack outputs";
     lines.push(`| \`${c.key}\` | ${c.useCase} | ${projects} | ${sets} | ${expiry} | ${preferred} | ${md(delivery)} |`);
   }
   return lines.join("\n") + "\n";

@@ -10,7 +10,9 @@ const expecting = (invalid: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? `is required: it ${invalid}` : invalid;
 
 /** Scaleway IDs are UUIDs; accept any 8-4-4-4-12 hex form (Scaleway's are v4, placeholders may not be). */
-export const ScalewayId = z.guid({ error: expecting("must be a Scaleway ID (a UUID such as 3f2b6c1e-8d4a-4c2e-9b7f-0a1d2e3f4a5b)") });
+export const ScalewayId = z.guid({
+  error: expecting("must be a Scaleway ID (a UUID such as 3f2b6c1e-8d4a-4c2e-9b7f-0a1d2e3f4a5b)"),
+});
 
 /** An RFC 3339 timestamp with an explicit zone, as Scaleway's `expiresAt` takes. */
 export const Timestamp = z
@@ -37,7 +39,9 @@ export function isRealInstant(text: string): boolean {
 }
 
 const Days = (what: string) =>
-  z.number({ error: `${what} must be a whole number of days` }).int({ error: `${what} must be a whole number of days` });
+  z
+    .number({ error: `${what} must be a whole number of days` })
+    .int({ error: `${what} must be a whole number of days` });
 
 export const CREDENTIAL_NAME = /^[a-z][a-z0-9-]*$/;
 export const PROJECT_ALIAS = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -55,9 +59,12 @@ export const CredentialSchema = z.strictObject({
   /** Explicit permission sets: instead of, or added to, the preset's. */
   permissionSets: z.array(z.string().min(1)).optional(),
   /** Project aliases (keys of `projects`), or "*" for all current and future projects. */
-  projects: z.union([z.literal("*"), z.array(z.string().min(1)).min(1, { error: "must list at least one project alias" })], {
-    error: expecting('must be a list of project aliases, or "*" for all current and future projects'),
-  }),
+  projects: z.union(
+    [z.literal("*"), z.array(z.string().min(1)).min(1, { error: "must list at least one project alias" })],
+    {
+      error: expecting('must be a list of project aliases, or "*" for all current and future projects'),
+    },
+  ),
   /** Alias of the key's Object Storage preferred project (`defaultProjectId`). */
   preferredProject: z.string().min(1).optional(),
   /** Pins the key's expiry (turns rotation off for this key); overrides `apiKeys.expiresAt`. */
@@ -94,7 +101,9 @@ export const SecretManagerSchema = z.strictObject({
   /** Folder of the delivered secrets: `<pathPrefix>/<stack>/<credential>`. */
   pathPrefix: z
     .string()
-    .regex(/^(\/[A-Za-z0-9_.-]+)+$|^\/$/, { error: 'must be an absolute path such as "/plakar", without a trailing slash' })
+    .regex(/^(\/[A-Za-z0-9_.-]+)+$|^\/$/, {
+      error: 'must be an absolute path such as "/plakar", without a trailing slash',
+    })
     .default("/plakar"),
 });
 

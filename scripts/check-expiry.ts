@@ -13,14 +13,18 @@ import { ConfigError } from "../lib/errors";
 import { assessExpiry, renderExpiryTable } from "../lib/expiry";
 import { runOffline } from "../lib/offline";
 
-const USAGE = "npm run --silent check-expiry -- [--stack NAME] [--within DAYS] [--outputs FILE|-] [--json] [--now ISO-8601]";
+const USAGE =
+  "npm run --silent check-expiry -- [--stack NAME] [--within DAYS] [--outputs FILE|-] [--json] [--now ISO-8601]";
 
 function parseOutputs(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
     // JSON.parse's message quotes the input, which may hold a secret: say only what is wrong.
-    throw new ConfigError([{ path: source, message: "not valid JSON: expected the output of `pulumi stack output --json`" }], "malformed stack outputs");
+    throw new ConfigError(
+      [{ path: source, message: "not valid JSON: expected the output of `pulumi stack output --json`" }],
+      "malformed stack outputs",
+    );
   }
 }
 
@@ -46,7 +50,10 @@ async function main(): Promise<number> {
   );
   const within = flags.within === undefined ? 14 : Number(flags.within);
   if (!Number.isInteger(within) || within < 0) {
-    throw new ConfigError([{ path: "--within", message: `"${flags.within}" must be a whole number of days (0 or more)` }], "bad command line");
+    throw new ConfigError(
+      [{ path: "--within", message: `"${flags.within}" must be a whole number of days (0 or more)` }],
+      "bad command line",
+    );
   }
   const now = flags.now !== undefined ? parseInstant(flags.now, "--now") : new Date();
 
@@ -73,7 +80,9 @@ async function main(): Promise<number> {
   if (flags.json) {
     process.stdout.write(JSON.stringify({ source, ...report }, null, 2) + "\n");
   } else {
-    process.stdout.write(`Keys of ${flags.stack ? `stack ${flags.stack}` : "the stack"} (from ${source}):\n\n${renderExpiryTable(report)}`);
+    process.stdout.write(
+      `Keys of ${flags.stack ? `stack ${flags.stack}` : "the stack"} (from ${source}):\n\n${renderExpiryTable(report)}`,
+    );
   }
   return report.ok ? 0 : 1;
 }

@@ -9,7 +9,8 @@ import { ConfigError } from "../lib/errors";
 import { runOffline } from "../lib/offline";
 import { renderJson, renderMarkdown, renderTable } from "../lib/render";
 
-const USAGE = "npm run --silent plan -- [--stack NAME] [--config FILE] [--now ISO-8601] [--json] [--format table|json|markdown]";
+const USAGE =
+  "npm run --silent plan -- [--stack NAME] [--config FILE] [--now ISO-8601] [--json] [--format table|json|markdown]";
 const FORMATS = ["table", "json", "markdown"] as const;
 
 async function main(): Promise<number> {
@@ -31,10 +32,16 @@ async function main(): Promise<number> {
   }
   const format = flags.json ? "json" : (flags.format ?? "table");
   if (!(FORMATS as readonly string[]).includes(format) || (flags.json && flags.format && flags.format !== "json")) {
-    throw new ConfigError([{ path: "--format", message: `must be one of ${FORMATS.join(", ")} (--json is --format json)` }], "bad command line");
+    throw new ConfigError(
+      [{ path: "--format", message: `must be one of ${FORMATS.join(", ")} (--json is --format json)` }],
+      "bad command line",
+    );
   }
   if (flags.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(flags.stack)) {
-    throw new ConfigError([{ path: "--stack", message: `"${flags.stack}" is not a stack name (letters, digits, '-', '_', '.')` }], "bad command line");
+    throw new ConfigError(
+      [{ path: "--stack", message: `"${flags.stack}" is not a stack name (letters, digits, '-', '_', '.')` }],
+      "bad command line",
+    );
   }
   const now = flags.now !== undefined ? parseInstant(flags.now, "--now") : new Date();
   const result = await runOffline({
@@ -43,7 +50,8 @@ async function main(): Promise<number> {
     configFile: flags.config,
     now,
   });
-  const out = format === "json" ? renderJson(result) : format === "markdown" ? renderMarkdown(result.plan) : renderTable(result);
+  const out =
+    format === "json" ? renderJson(result) : format === "markdown" ? renderMarkdown(result.plan) : renderTable(result);
   process.stdout.write(out);
   return 0;
 }

@@ -29,11 +29,17 @@ describe("plan", () => {
   it("--json prints one JSON document: stack, resources, outputs", () => {
     const r = run("plan.ts", ["--stack", "prod", "--now", "2026-11-26T00:00:00Z", "--json"]);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { stack: string; resources: { protect: boolean; type: string }[]; outputs: object };
+    const doc = JSON.parse(r.stdout) as {
+      stack: string;
+      resources: { protect: boolean; type: string }[];
+      outputs: object;
+    };
     expect(doc.stack).toBe("prod");
     expect(doc.resources.length).toBeGreaterThan(0);
     expect(doc.resources.every((x) => typeof x.protect === "boolean")).toBe(true);
-    expect(doc.resources.filter((x) => x.type === "scaleway:iam/application:Application").every((x) => x.protect)).toBe(true);
+    expect(doc.resources.filter((x) => x.type === "scaleway:iam/application:Application").every((x) => x.protect)).toBe(
+      true,
+    );
     expect(doc.outputs).toHaveProperty("credentials");
   });
 
@@ -66,7 +72,9 @@ describe("plan", () => {
     const errors = r.stderr.split("\n").filter((l) => l.startsWith("error: "));
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/^error: credentials\.inv\.projects\[0\]: .*"ops"/);
-    expect(errors[1]).toMatch(/^error: credentials\.reports\.preferredProject: "ops" is not one of this credential's projects \(apps, backups\)/);
+    expect(errors[1]).toMatch(
+      /^error: credentials\.reports\.preferredProject: "ops" is not one of this credential's projects \(apps, backups\)/,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
@@ -118,17 +126,28 @@ describe("check-expiry (pure)", () => {
 
   it("rejects outputs that are not a stack's", () => {
     expect(() => assessExpiry({ foo: 1 }, now, 14)).toThrow(ConfigError);
-    expect(() => assessExpiry({ credentials: { a: { current: { expiresAt: "soon" } } } }, now, 14)).toThrow(/credentials\.a\.current\.expiresAt/);
+    expect(() => assessExpiry({ credentials: { a: { current: { expiresAt: "soon" } } } }, now, 14)).toThrow(
+      /credentials\.a\.current\.expiresAt/,
+    );
   });
 });
 
 describe("check-expiry (command)", () => {
   it("exit 0 for healthy outputs from --outputs, 1 for expiring outputs on stdin, 2 for malformed", () => {
-    const ok = run("check-expiry.ts", ["--outputs", tmpFile("ok.json", JSON.stringify(healthy)), "--now", "2026-12-20T00:00:00Z"]);
+    const ok = run("check-expiry.ts", [
+      "--outputs",
+      tmpFile("ok.json", JSON.stringify(healthy)),
+      "--now",
+      "2026-12-20T00:00:00Z",
+    ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/OK: no key in use expires within 14 days/);
 
-    const expiring = run("check-expiry.ts", ["--within", "60", "--now", "2026-12-20T00:00:00Z", "--json"], JSON.stringify(healthy));
+    const expiring = run(
+      "check-expiry.ts",
+      ["--within", "60", "--now", "2026-12-20T00:00:00Z", "--json"],
+      JSON.stringify(healthy),
+    );
     expect(expiring.code).toBe(1);
     const doc = JSON.parse(expiring.stdout) as { ok: boolean; source: string };
     expect(doc).toMatchObject({ ok: false, source: "standard input" });

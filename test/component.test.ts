@@ -23,10 +23,7 @@ void pulumi.runtime.setMocks(
         args.type === "scaleway:iam/apiKey:ApiKey"
           ? { ...args.inputs, accessKey: `SCW-${args.name}`, secretKey: SECRET }
           : args.inputs;
-      const id =
-        args.type === "scaleway:secrets/secret:Secret"
-          ? `fr-par/${args.name}-id`
-          : `${args.name}-id`;
+      const id = args.type === "scaleway:secrets/secret:Secret" ? `fr-par/${args.name}-id` : `${args.name}-id`;
       return { id, state };
     },
     call(args) {
@@ -41,9 +38,7 @@ void pulumi.runtime.setMocks(
 function find(type: string, name: string): Recorded {
   const hit = recorded.find((r) => r.type === type && r.name === name);
   if (!hit)
-    throw new Error(
-      `no ${type} named ${name}; recorded: ${recorded.map((r) => `${r.type}::${r.name}`).join(", ")}`,
-    );
+    throw new Error(`no ${type} named ${name}; recorded: ${recorded.map((r) => `${r.type}::${r.name}`).join(", ")}`);
   return hit;
 }
 
@@ -64,15 +59,11 @@ const config = baseConfig({
 
 describe("PlakarCredential", () => {
   const stackPlan = plan(config, { now: new Date("2026-12-20T00:00:00Z") });
-  const [buckets, inventory] = stackPlan.credentials.map(
-    (c) => new PlakarCredential(c.key, { plan: c }),
-  );
+  const [buckets, inventory] = stackPlan.credentials.map((c) => new PlakarCredential(c.key, { plan: c }));
 
   it("creates an application named <prefix><stack>-<credential>, in the organization", async () => {
     await value(buckets.application.urn);
-    expect(
-      find("scaleway:iam/application:Application", "buckets-app").inputs,
-    ).toMatchObject({
+    expect(find("scaleway:iam/application:Application", "buckets-app").inputs).toMatchObject({
       name: "plakar-staging-buckets",
       organizationId: ORG,
       tags: ["managed-by=pulumi", "stack=staging", "use-case=object-storage"],
@@ -101,27 +92,19 @@ describe("PlakarCredential", () => {
   it("issues the current and (during the overlap) the previous key, named by generation, with a preferred project", async () => {
     await value(buckets.current.accessKey);
     await value(buckets.previous!.accessKey);
-    expect(
-      find("scaleway:iam/apiKey:ApiKey", "buckets-key-2026-12-16").inputs,
-    ).toEqual({
+    expect(find("scaleway:iam/apiKey:ApiKey", "buckets-key-2026-12-16").inputs).toEqual({
       applicationId: "buckets-app-id",
       description:
         "Plakar object-storage for stack staging: Uses Scaleway Object Storage buckets as a Plakar S3 source, store or destination (generation 2026-12-16)",
       expiresAt: "2027-03-30T00:00:00Z",
       defaultProjectId: BACKUPS,
     });
-    expect(
-      find("scaleway:iam/apiKey:ApiKey", "buckets-key-2026-09-17").inputs
-        .expiresAt,
-    ).toBe("2026-12-30T00:00:00Z");
+    expect(find("scaleway:iam/apiKey:ApiKey", "buckets-key-2026-09-17").inputs.expiresAt).toBe("2026-12-30T00:00:00Z");
   });
 
   it("gives no defaultProjectId to a key without Object Storage sets", async () => {
     await value(inventory.current.accessKey);
-    const key = find(
-      "scaleway:iam/apiKey:ApiKey",
-      "inventory-key-2026-12-16",
-    ).inputs;
+    const key = find("scaleway:iam/apiKey:ApiKey", "inventory-key-2026-12-16").inputs;
     expect(key).not.toHaveProperty("defaultProjectId");
     expect(key.applicationId).toBe("inventory-app-id");
   });
@@ -131,9 +114,7 @@ describe("PlakarCredential", () => {
     expect(await pulumi.isSecret(buckets.previous!.secretKey)).toBe(true);
     expect(await value(buckets.current.secretKey)).toBe(SECRET);
     expect(await pulumi.isSecret(buckets.current.accessKey)).toBe(false);
-    expect(await value(buckets.current.accessKey)).toBe(
-      "SCW-buckets-key-2026-12-16",
-    );
+    expect(await value(buckets.current.accessKey)).toBe("SCW-buckets-key-2026-12-16");
   });
 
   it("tells the user what to type into Plakar, without the secret", async () => {

@@ -26,7 +26,10 @@ const delivered = (extra: Record<string, unknown> = {}) =>
 
 describe("delivery plan (pure)", () => {
   it("puts each delivered credential at <pathPrefix>/<stack>/<credential> in the configured project and region", () => {
-    const p = plan(delivered({ secretManager: { project: "backups", region: "nl-ams", pathPrefix: "/teams/plakar" } }), { stack: "prod" });
+    const p = plan(
+      delivered({ secretManager: { project: "backups", region: "nl-ams", pathPrefix: "/teams/plakar" } }),
+      { stack: "prod" },
+    );
     const byKey = Object.fromEntries(p.credentials.map((c) => [c.key, c]));
     expect(byKey.inventory.delivery).toEqual({
       name: "inventory",
@@ -39,7 +42,12 @@ describe("delivery plan (pure)", () => {
     });
     expect(byKey.local.delivery).toBeUndefined();
     expect(byKey.secrets.delivery).toBeUndefined();
-    expect(byKey.inventory.plakar.fields.map((f) => f.secretField)).toEqual([undefined, "project_id", "access_key", "secret_key"]);
+    expect(byKey.inventory.plakar.fields.map((f) => f.secretField)).toEqual([
+      undefined,
+      "project_id",
+      "access_key",
+      "secret_key",
+    ]);
   });
 
   it("defaults to fr-par and /plakar", () => {
@@ -63,13 +71,17 @@ describe("delivery plan (pure)", () => {
   it.each([
     [
       "a secret-provider credential delivered through Secret Manager",
-      delivered({ credentials: { secrets: { preset: "secret-provider", projects: ["backups"], deliver: "secret-manager" } } }),
+      delivered({
+        credentials: { secrets: { preset: "secret-provider", projects: ["backups"], deliver: "secret-manager" } },
+      }),
       "credentials.secrets.deliver",
       /cannot be delivered through Secret Manager itself/,
     ],
     [
       "delivery without secretManager",
-      baseConfig({ credentials: { inventory: { preset: "inventory", projects: ["apps"], deliver: "secret-manager" } } }),
+      baseConfig({
+        credentials: { inventory: { preset: "inventory", projects: ["apps"], deliver: "secret-manager" } },
+      }),
       "credentials.inventory.deliver",
       /needs plakar-scaleway-iam:secretManager configured/,
     ],
@@ -90,11 +102,36 @@ describe("delivery plan (pure)", () => {
       "credentials.inventory.deliver",
       /covers project "backups".*add "backups" to the projects of secret-provider credential "secrets"/,
     ],
-    ["an unknown Secret Manager project", delivered({ secretManager: { project: "vault" } }), "secretManager.project", /unknown project alias "vault"/],
-    ["a bad region", delivered({ secretManager: { project: "backups", region: "paris" } }), "secretManager.region", /Scaleway region/],
-    ["a relative path prefix", delivered({ secretManager: { project: "backups", pathPrefix: "plakar/" } }), "secretManager.pathPrefix", /absolute path/],
-    ["an unknown delivery", delivered({ credentials: { x: { preset: "inventory", projects: ["apps"], deliver: "email" } } }), "credentials.x.deliver", /outputs.*secret-manager/],
-    ["an unknown secretManager key", delivered({ secretManager: { project: "backups", folder: "/x" } }), "secretManager.folder", /unknown key/],
+    [
+      "an unknown Secret Manager project",
+      delivered({ secretManager: { project: "vault" } }),
+      "secretManager.project",
+      /unknown project alias "vault"/,
+    ],
+    [
+      "a bad region",
+      delivered({ secretManager: { project: "backups", region: "paris" } }),
+      "secretManager.region",
+      /Scaleway region/,
+    ],
+    [
+      "a relative path prefix",
+      delivered({ secretManager: { project: "backups", pathPrefix: "plakar/" } }),
+      "secretManager.pathPrefix",
+      /absolute path/,
+    ],
+    [
+      "an unknown delivery",
+      delivered({ credentials: { x: { preset: "inventory", projects: ["apps"], deliver: "email" } } }),
+      "credentials.x.deliver",
+      /outputs.*secret-manager/,
+    ],
+    [
+      "an unknown secretManager key",
+      delivered({ secretManager: { project: "backups", folder: "/x" } }),
+      "secretManager.folder",
+      /unknown key/,
+    ],
   ])("rejects %s", (_name, config, keyPath, message) => {
     const issues = issuesOf(config);
     const hit = issues.find((i) => i.path === keyPath);
@@ -111,7 +148,10 @@ describe("delivery resources (mock runtime)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plakar-delivery-"));
     const file = path.join(dir, "Pulumi.prod.yaml");
     const cfg = delivered();
-    fs.writeFileSync(file, stringify({ config: Object.fromEntries(Object.entries(cfg).map(([k, v]) => [`plakar-scaleway-iam:${k}`, v])) }));
+    fs.writeFileSync(
+      file,
+      stringify({ config: Object.fromEntries(Object.entries(cfg).map(([k, v]) => [`plakar-scaleway-iam:${k}`, v])) }),
+    );
     result = await runOffline({ root: ROOT, stack: "prod", configFile: file, now: NOW, secretKeyFor: () => SECRET });
   });
 
@@ -134,12 +174,21 @@ describe("delivery resources (mock runtime)", () => {
     const version = result.resources.find((r) => r.name === "inventory-delivery-secret-version")!;
     expect(version.protect).toBe(false);
     expect(version.inputs).toMatchObject({ secretId: inv.id, region: "fr-par", data: "[secret]" });
-    const currentKey = result.resources.find((r) => r.name === `inventory-key-${result.plan.credentials.find((c) => c.key === "inventory")!.keys.current.generation}`)!;
+    const currentKey = result.resources.find(
+      (r) =>
+        r.name ===
+        `inventory-key-${result.plan.credentials.find((c) => c.key === "inventory")!.keys.current.generation}`,
+    )!;
     expect(version.dependsOn).toContain(currentKey.urn);
   });
 
   it("gives Plakar the secret ID and the references to paste", () => {
-    const outputs = result.outputs as { credentials: Record<string, { plakar: { secretId: string; fields: unknown[] }; delivery: unknown; secretKey: unknown }> };
+    const outputs = result.outputs as {
+      credentials: Record<
+        string,
+        { plakar: { secretId: string; fields: unknown[] }; delivery: unknown; secretKey: unknown }
+      >;
+    };
     const secret = result.resources.find((r) => r.name === "buckets-delivery-secret")!;
     const bareId = secret.id!.split("/")[1];
     expect(bareId).toMatch(/^[0-9a-f-]{36}$/);
@@ -152,10 +201,19 @@ describe("delivery resources (mock runtime)", () => {
       { label: "Endpoint", hint: "https://s3.<region>.scw.cloud, e.g. https://s3.fr-par.scw.cloud" },
       { label: "Virtual host", value: "off" },
     ]);
-    expect(buckets.delivery).toEqual({ secretId: bareId, path: "/plakar/prod/buckets", projectId: BACKUPS, region: "fr-par" });
+    expect(buckets.delivery).toEqual({
+      secretId: bareId,
+      path: "/plakar/prod/buckets",
+      projectId: BACKUPS,
+      region: "fr-par",
+    });
     expect(buckets.secretKey).toBe("[secret]");
     // The provider's own key is still handed out through outputs (it is typed into Plakar once).
-    expect((outputs.credentials.secrets.plakar.fields as { label: string }[]).map((f) => f.label)).toEqual(["Name", "Region", "Secret key"]);
+    expect((outputs.credentials.secrets.plakar.fields as { label: string }[]).map((f) => f.label)).toEqual([
+      "Name",
+      "Region",
+      "Secret key",
+    ]);
   });
 
   it("shows the delivery in every plan format, and never the secret", () => {
@@ -164,7 +222,9 @@ describe("delivery resources (mock runtime)", () => {
       expect(view).toContain("/plakar/prod/inventory");
       expect(view).not.toContain(SECRET);
     }
-    expect(renderTable(result)).toMatch(/delivery {10}Secret Manager \/plakar\/prod\/buckets \(project backups [0-9a-f-]{36}, region fr-par\)/);
+    expect(renderTable(result)).toMatch(
+      /delivery {10}Secret Manager \/plakar\/prod\/buckets \(project backups [0-9a-f-]{36}, region fr-par\)/,
+    );
     expect(JSON.stringify(result.outputs)).not.toContain(SECRET);
   });
 });

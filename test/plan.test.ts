@@ -63,8 +63,16 @@ describe("resolution", () => {
     const p = plan(baseConfig({ tags: ["team=platform", "cost=backup"] }));
     const c = p.credentials[0];
     expect(c.name).toBe("plakar-staging-inventory");
-    expect(c.description).toBe("Plakar inventory for stack staging: Discovers resources for a Plakar Scaleway inventory");
-    expect(c.tags).toEqual(["cost=backup", "managed-by=pulumi", "stack=staging", "team=platform", "use-case=inventory"]);
+    expect(c.description).toBe(
+      "Plakar inventory for stack staging: Discovers resources for a Plakar Scaleway inventory",
+    );
+    expect(c.tags).toEqual([
+      "cost=backup",
+      "managed-by=pulumi",
+      "stack=staging",
+      "team=platform",
+      "use-case=inventory",
+    ]);
   });
 
   it("uses namePrefix", () => {
@@ -91,7 +99,9 @@ describe("resolution", () => {
   });
 
   it('scopes "*" to the organization when allowAllProjects is on', () => {
-    const p = plan(baseConfig({ allowAllProjects: true, credentials: { inv: { preset: "inventory", projects: "*" } } }));
+    const p = plan(
+      baseConfig({ allowAllProjects: true, credentials: { inv: { preset: "inventory", projects: "*" } } }),
+    );
     expect(p.credentials[0].rule).toEqual({ organizationId: ORG, permissionSetNames: ["AllProductsReadOnly"] });
     expect(p.credentials[0].projects).toBe("*");
   });
@@ -135,7 +145,10 @@ describe("resolution", () => {
   it("orders credentials by name whatever the config order", () => {
     const p = plan(
       baseConfig({
-        credentials: { zeta: { preset: "inventory", projects: ["apps"] }, alpha: { preset: "inventory", projects: ["apps"] } },
+        credentials: {
+          zeta: { preset: "inventory", projects: ["apps"] },
+          alpha: { preset: "inventory", projects: ["apps"] },
+        },
       }),
     );
     expect(p.credentials.map((c) => c.key)).toEqual(["alpha", "zeta"]);
@@ -180,14 +193,20 @@ describe("expiry", () => {
     const c = plan(baseConfig()).credentials[0];
     expect(c.expiry).toEqual({ kind: "rotation", rotateEveryDays: 90, overlapDays: 14 });
     // 2024-01-01 + 11 * 90 days = 2026-09-17; that generation ends 2026-12-16, plus 14 days overlap.
-    expect(c.keys.current).toMatchObject({ resourceName: "inventory-key-2026-09-17", expiresAt: "2026-12-30T00:00:00Z" });
+    expect(c.keys.current).toMatchObject({
+      resourceName: "inventory-key-2026-09-17",
+      expiresAt: "2026-12-30T00:00:00Z",
+    });
     expect(c.keys.previous).toBeUndefined();
   });
 
   it("declares the previous key during the overlap only", () => {
     const during = plan(baseConfig(), { now: new Date("2026-12-20T00:00:00Z") }).credentials[0].keys;
     expect(during.current.resourceName).toBe("inventory-key-2026-12-16");
-    expect(during.previous).toMatchObject({ resourceName: "inventory-key-2026-09-17", expiresAt: "2026-12-30T00:00:00Z" });
+    expect(during.previous).toMatchObject({
+      resourceName: "inventory-key-2026-09-17",
+      expiresAt: "2026-12-30T00:00:00Z",
+    });
     const after = plan(baseConfig(), { now: new Date("2026-12-30T00:00:00Z") }).credentials[0].keys;
     expect(after.previous).toBeUndefined();
   });
@@ -203,20 +222,60 @@ interface Guardrail {
 const inv = (extra: Record<string, unknown> = {}) => ({ preset: "inventory", projects: ["apps"], ...extra });
 
 const GUARDRAILS: Guardrail[] = [
-  { name: "unknown top-level key", config: baseConfig({ tag: ["x"] }), path: "tag", message: /unknown key \(did you mean "tags"\?\)/ },
+  {
+    name: "unknown top-level key",
+    config: baseConfig({ tag: ["x"] }),
+    path: "tag",
+    message: /unknown key \(did you mean "tags"\?\)/,
+  },
   {
     name: "unknown credential key",
     config: baseConfig({ credentials: { inventory: inv({ preferedProject: "apps" }) } }),
     path: "credentials.inventory.preferedProject",
     message: /unknown key \(did you mean "preferredProject"\?\)/,
   },
-  { name: "unknown apiKeys key", config: baseConfig({ apiKeys: { expiry: "2027-01-01T00:00:00Z" } }), path: "apiKeys.expiry", message: /unknown key/ },
-  { name: "empty credentials", config: baseConfig({ credentials: {} }), path: "credentials", message: /at least one credential/ },
-  { name: "missing organizationId", config: { ...baseConfig(), organizationId: undefined }, path: "organizationId", message: /required/ },
-  { name: "bad organizationId", config: baseConfig({ organizationId: "org-1" }), path: "organizationId", message: /UUID/ },
-  { name: "bad project ID", config: baseConfig({ projects: { apps: "nope" } }), path: "projects.apps", message: /UUID/ },
-  { name: "unknown preset", config: baseConfig({ credentials: { x: { preset: "inventori", projects: ["apps"] } } }), path: "credentials.x.preset", message: /unknown preset "inventori" \(did you mean "inventory"\?\)/ },
-  { name: "no preset and no sets", config: baseConfig({ credentials: { x: { projects: ["apps"] } } }), path: "credentials.x", message: /needs a preset .* or a non-empty permissionSets/ },
+  {
+    name: "unknown apiKeys key",
+    config: baseConfig({ apiKeys: { expiry: "2027-01-01T00:00:00Z" } }),
+    path: "apiKeys.expiry",
+    message: /unknown key/,
+  },
+  {
+    name: "empty credentials",
+    config: baseConfig({ credentials: {} }),
+    path: "credentials",
+    message: /at least one credential/,
+  },
+  {
+    name: "missing organizationId",
+    config: { ...baseConfig(), organizationId: undefined },
+    path: "organizationId",
+    message: /required/,
+  },
+  {
+    name: "bad organizationId",
+    config: baseConfig({ organizationId: "org-1" }),
+    path: "organizationId",
+    message: /UUID/,
+  },
+  {
+    name: "bad project ID",
+    config: baseConfig({ projects: { apps: "nope" } }),
+    path: "projects.apps",
+    message: /UUID/,
+  },
+  {
+    name: "unknown preset",
+    config: baseConfig({ credentials: { x: { preset: "inventori", projects: ["apps"] } } }),
+    path: "credentials.x.preset",
+    message: /unknown preset "inventori" \(did you mean "inventory"\?\)/,
+  },
+  {
+    name: "no preset and no sets",
+    config: baseConfig({ credentials: { x: { projects: ["apps"] } } }),
+    path: "credentials.x",
+    message: /needs a preset .* or a non-empty permissionSets/,
+  },
   {
     name: "uncatalogued permission set",
     config: baseConfig({ credentials: { x: { permissionSets: ["ObjectStorageObjectRead"], projects: ["apps"] } } }),
@@ -229,9 +288,24 @@ const GUARDRAILS: Guardrail[] = [
     path: "credentials.x.permissionSets[0]",
     message: /organization-scoped/,
   },
-  { name: "unknown project alias", config: baseConfig({ credentials: { inv: inv({ projects: ["apps", "bakups"] }) } }), path: "credentials.inv.projects[1]", message: /credential "inv" names unknown project alias "bakups" \(did you mean "backups"\?\)/ },
-  { name: '"*" without allowAllProjects', config: baseConfig({ credentials: { inv: inv({ projects: "*" }) } }), path: "credentials.inv.projects", message: /allowAllProjects: true/ },
-  { name: "empty project list", config: baseConfig({ credentials: { inv: inv({ projects: [] }) } }), path: "credentials.inv.projects", message: /at least one project/ },
+  {
+    name: "unknown project alias",
+    config: baseConfig({ credentials: { inv: inv({ projects: ["apps", "bakups"] }) } }),
+    path: "credentials.inv.projects[1]",
+    message: /credential "inv" names unknown project alias "bakups" \(did you mean "backups"\?\)/,
+  },
+  {
+    name: '"*" without allowAllProjects',
+    config: baseConfig({ credentials: { inv: inv({ projects: "*" }) } }),
+    path: "credentials.inv.projects",
+    message: /allowAllProjects: true/,
+  },
+  {
+    name: "empty project list",
+    config: baseConfig({ credentials: { inv: inv({ projects: [] }) } }),
+    path: "credentials.inv.projects",
+    message: /at least one project/,
+  },
   {
     name: "Object Storage with two projects and no preferred project",
     config: baseConfig({ credentials: { b: { preset: "object-storage", projects: ["apps", "backups"] } } }),
@@ -246,26 +320,108 @@ const GUARDRAILS: Guardrail[] = [
   },
   {
     name: "preferred project outside the credential's projects",
-    config: baseConfig({ credentials: { b: { preset: "object-storage", projects: ["backups"], preferredProject: "apps" } } }),
+    config: baseConfig({
+      credentials: { b: { preset: "object-storage", projects: ["backups"], preferredProject: "apps" } },
+    }),
     path: "credentials.b.preferredProject",
     message: /"apps" is not one of this credential's projects \(backups\)/,
   },
-  { name: "preferred project without Object Storage sets", config: baseConfig({ credentials: { inv: inv({ preferredProject: "apps" }) } }), path: "credentials.inv.preferredProject", message: /only keys with Object Storage/ },
-  { name: "expiry in the past", config: baseConfig({ credentials: { inv: inv({ expiresAt: "2026-01-01T00:00:00Z" }) } }), path: "credentials.inv.expiresAt", message: /not in the future/ },
-  { name: "expiry now", config: baseConfig({ apiKeys: { expiresAt: NOW.toISOString() } }), path: "apiKeys.expiresAt", message: /not in the future/ },
-  { name: "expiry beyond maxLifetimeDays", config: baseConfig({ apiKeys: { expiresAt: "2028-06-30T00:00:00Z" } }), path: "apiKeys.expiresAt", message: /more than apiKeys.maxLifetimeDays \(365\)/ },
-  { name: "expiry without a zone", config: baseConfig({ credentials: { inv: inv({ expiresAt: "2027-01-01" }) } }), path: "credentials.inv.expiresAt", message: /RFC 3339/ },
-  { name: "overlap not shorter than the period", config: baseConfig({ apiKeys: { rotateEveryDays: 30, overlapDays: 30 } }), path: "apiKeys.overlapDays", message: /must be less than rotateEveryDays \(30\)/ },
-  { name: "rotation longer than the max lifetime", config: baseConfig({ credentials: { inv: inv({ rotateEveryDays: 360, overlapDays: 14 }) } }), path: "credentials.inv.rotateEveryDays", message: /374 days, more than apiKeys.maxLifetimeDays \(365\)/ },
-  { name: "pinned expiry and rotation together", config: baseConfig({ credentials: { inv: inv({ expiresAt: "2027-01-01T00:00:00Z", rotateEveryDays: 30 }) } }), path: "credentials.inv.expiresAt", message: /not both/ },
-  { name: "credential name with capitals", config: baseConfig({ credentials: { Inventory: inv() } }), path: "credentials.Inventory", message: /lowercase letters, digits and dashes/ },
-  { name: "credential name starting with a digit", config: baseConfig({ credentials: { "1inv": inv() } }), path: "credentials.1inv", message: /starting with a letter/ },
-  { name: "name over 64 characters", config: baseConfig({ namePrefix: "x".repeat(50), credentials: { inventory: inv() } }), path: "credentials.inventory", message: /is 67 characters; Scaleway allows 64/ },
-  { name: "namePrefix with a bad character", config: baseConfig({ namePrefix: "plakar/" }), path: "namePrefix", message: /does not allow/ },
-  { name: "description over 200 characters", config: baseConfig({ credentials: { inv: inv({ description: "d".repeat(190) }) } }), path: "credentials.inv.description", message: /Scaleway allows 200/ },
-  { name: "more than 10 tags", config: baseConfig({ tags: ["a", "b", "c", "d", "e", "f", "g", "h"] }), path: "tags", message: /keep at most 7/ },
-  { name: "missing projects on a credential", config: baseConfig({ credentials: { inv: { preset: "inventory" } } }), path: "credentials.inv.projects", message: /is required/ },
-  { name: "wrong type", config: baseConfig({ allowAllProjects: "yes" }), path: "allowAllProjects", message: /expected boolean/ },
+  {
+    name: "preferred project without Object Storage sets",
+    config: baseConfig({ credentials: { inv: inv({ preferredProject: "apps" }) } }),
+    path: "credentials.inv.preferredProject",
+    message: /only keys with Object Storage/,
+  },
+  {
+    name: "expiry in the past",
+    config: baseConfig({ credentials: { inv: inv({ expiresAt: "2026-01-01T00:00:00Z" }) } }),
+    path: "credentials.inv.expiresAt",
+    message: /not in the future/,
+  },
+  {
+    name: "expiry now",
+    config: baseConfig({ apiKeys: { expiresAt: NOW.toISOString() } }),
+    path: "apiKeys.expiresAt",
+    message: /not in the future/,
+  },
+  {
+    name: "expiry beyond maxLifetimeDays",
+    config: baseConfig({ apiKeys: { expiresAt: "2028-06-30T00:00:00Z" } }),
+    path: "apiKeys.expiresAt",
+    message: /more than apiKeys.maxLifetimeDays \(365\)/,
+  },
+  {
+    name: "expiry without a zone",
+    config: baseConfig({ credentials: { inv: inv({ expiresAt: "2027-01-01" }) } }),
+    path: "credentials.inv.expiresAt",
+    message: /RFC 3339/,
+  },
+  {
+    name: "overlap not shorter than the period",
+    config: baseConfig({ apiKeys: { rotateEveryDays: 30, overlapDays: 30 } }),
+    path: "apiKeys.overlapDays",
+    message: /must be less than rotateEveryDays \(30\)/,
+  },
+  {
+    name: "rotation longer than the max lifetime",
+    config: baseConfig({ credentials: { inv: inv({ rotateEveryDays: 360, overlapDays: 14 }) } }),
+    path: "credentials.inv.rotateEveryDays",
+    message: /374 days, more than apiKeys.maxLifetimeDays \(365\)/,
+  },
+  {
+    name: "pinned expiry and rotation together",
+    config: baseConfig({ credentials: { inv: inv({ expiresAt: "2027-01-01T00:00:00Z", rotateEveryDays: 30 }) } }),
+    path: "credentials.inv.expiresAt",
+    message: /not both/,
+  },
+  {
+    name: "credential name with capitals",
+    config: baseConfig({ credentials: { Inventory: inv() } }),
+    path: "credentials.Inventory",
+    message: /lowercase letters, digits and dashes/,
+  },
+  {
+    name: "credential name starting with a digit",
+    config: baseConfig({ credentials: { "1inv": inv() } }),
+    path: "credentials.1inv",
+    message: /starting with a letter/,
+  },
+  {
+    name: "name over 64 characters",
+    config: baseConfig({ namePrefix: "x".repeat(50), credentials: { inventory: inv() } }),
+    path: "credentials.inventory",
+    message: /is 67 characters; Scaleway allows 64/,
+  },
+  {
+    name: "namePrefix with a bad character",
+    config: baseConfig({ namePrefix: "plakar/" }),
+    path: "namePrefix",
+    message: /does not allow/,
+  },
+  {
+    name: "description over 200 characters",
+    config: baseConfig({ credentials: { inv: inv({ description: "d".repeat(190) }) } }),
+    path: "credentials.inv.description",
+    message: /Scaleway allows 200/,
+  },
+  {
+    name: "more than 10 tags",
+    config: baseConfig({ tags: ["a", "b", "c", "d", "e", "f", "g", "h"] }),
+    path: "tags",
+    message: /keep at most 7/,
+  },
+  {
+    name: "missing projects on a credential",
+    config: baseConfig({ credentials: { inv: { preset: "inventory" } } }),
+    path: "credentials.inv.projects",
+    message: /is required/,
+  },
+  {
+    name: "wrong type",
+    config: baseConfig({ allowAllProjects: "yes" }),
+    path: "allowAllProjects",
+    message: /expected boolean/,
+  },
 ];
 
 describe("guardrails: every bad config is rejected with its key path", () => {
@@ -285,7 +441,11 @@ describe("guardrails: every bad config is rejected with its key path", () => {
         },
       }),
     );
-    expect(issues.map((i) => i.path)).toEqual(["credentials.a.preset", "credentials.b.permissionSets[0]", "credentials.b.projects[0]"]);
+    expect(issues.map((i) => i.path)).toEqual([
+      "credentials.a.preset",
+      "credentials.b.permissionSets[0]",
+      "credentials.b.projects[0]",
+    ]);
   });
 
   it("a valid base config is accepted (the table above is not vacuous)", () => {
@@ -297,12 +457,22 @@ describe("preset validation", () => {
   const base = "description: d\nplakar:\n  integration: x\n  fields:\n    - { label: Access key, from: accessKey }\n";
 
   it("accepts a well-formed preset", () => {
-    expect(parsePreset("ok", `${base}permissionSets: [AllProductsReadOnly]\n`, catalog).permissionSets).toEqual(["AllProductsReadOnly"]);
+    expect(parsePreset("ok", `${base}permissionSets: [AllProductsReadOnly]\n`, catalog).permissionSets).toEqual([
+      "AllProductsReadOnly",
+    ]);
   });
 
   it.each([
-    ["an uncatalogued set", `${base}permissionSets: [AllProductReadOnly]\n`, /presets\/bad\.yaml:permissionSets\[0\]: .*did you mean "AllProductsReadOnly"/],
-    ["an organization-scoped set", `${base}permissionSets: [IAMManager]\n`, /presets\/bad\.yaml:permissionSets\[0\]: .*organization-scoped/],
+    [
+      "an uncatalogued set",
+      `${base}permissionSets: [AllProductReadOnly]\n`,
+      /presets\/bad\.yaml:permissionSets\[0\]: .*did you mean "AllProductsReadOnly"/,
+    ],
+    [
+      "an organization-scoped set",
+      `${base}permissionSets: [IAMManager]\n`,
+      /presets\/bad\.yaml:permissionSets\[0\]: .*organization-scoped/,
+    ],
     ["an unknown key", `${base}permissionSets: [AllProductsReadOnly]\nscope: org\n`, /presets\/bad\.yaml:/],
     ["no permission sets", base, /presets\/bad\.yaml:permissionSets/],
   ])("rejects %s, naming the file and key", (_name, text, message) => {

@@ -48,7 +48,10 @@ describe("example stacks", () => {
         expect(key.protect).toBe(false);
       }
       const expectProtected = stack === "prod";
-      for (const r of [...byType(result, "scaleway:iam/application:Application"), ...byType(result, "scaleway:iam/policy:Policy")]) {
+      for (const r of [
+        ...byType(result, "scaleway:iam/application:Application"),
+        ...byType(result, "scaleway:iam/policy:Policy"),
+      ]) {
         expect(r.protect, r.name).toBe(expectProtected);
       }
     });
@@ -75,10 +78,16 @@ describe("example stacks", () => {
     expect(inventory.policyId).toBe(policy?.id);
     expect(inventory.accessKey).toMatch(/^SCW[0-9A-Z]{17}$/);
     expect(inventory.secretKey).toBe("[secret]");
-    expect(inventory.current).toMatchObject({ secretKey: "[secret]", accessKey: inventory.accessKey, expiresAt: inventory.expiresAt });
+    expect(inventory.current).toMatchObject({
+      secretKey: "[secret]",
+      accessKey: inventory.accessKey,
+      expiresAt: inventory.expiresAt,
+    });
     expect(inventory.permissionSets).toEqual(["AllProductsReadOnly"]);
     expect(inventory.preferredProjectId).toBeNull();
-    expect(outputs.credentials.buckets.preferredProjectId).toBe((outputs.credentials.buckets.projectIds as string[])[0]);
+    expect(outputs.credentials.buckets.preferredProjectId).toBe(
+      (outputs.credentials.buckets.projectIds as string[])[0],
+    );
     expect((inventory.plakar as { fields: unknown[] }).fields).toHaveLength(4);
     // No other output is secret: a whole-object secret would hide what the user needs to see.
     const secretPaths: string[] = [];
@@ -104,9 +113,7 @@ describe("config errors", () => {
     });
     const err = await runOffline({ root: ROOT, configFile: file, now: NOW }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).issues).toEqual([
-      expect.objectContaining({ path: "credentials.bad.projects[1]" }),
-    ]);
+    expect((err as ConfigError).issues).toEqual([expect.objectContaining({ path: "credentials.bad.projects[1]" })]);
     // Recorded registrations would have included the stack and "good"'s resources.
     const { getMonitor } = await import("@pulumi/pulumi/runtime");
     const resources = (getMonitor() as unknown as { resources: Map<string, unknown> }).resources;

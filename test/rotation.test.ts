@@ -35,7 +35,9 @@ interface Simulation {
   readonly currentAfterRun: Map<number, DeployedKey>;
 }
 
-const config = baseConfig({ apiKeys: { rotateEveryDays: ROTATE, overlapDays: OVERLAP, maxLifetimeDays: MAX_LIFETIME } });
+const config = baseConfig({
+  apiKeys: { rotateEveryDays: ROTATE, overlapDays: OVERLAP, maxLifetimeDays: MAX_LIFETIME },
+});
 
 function simulate(runDays: number[]): Simulation {
   const state = new Map<string, DeployedKey>();
@@ -51,7 +53,8 @@ function simulate(runDays: number[]): Simulation {
 
   for (const day of runDays) {
     const now = START + day * DAY_MS;
-    if (lastCurrent) minDaysLeftBeforeNextRun = Math.min(minDaysLeftBeforeNextRun, (lastCurrent.expiresAtMs - now) / DAY_MS);
+    if (lastCurrent)
+      minDaysLeftBeforeNextRun = Math.min(minDaysLeftBeforeNextRun, (lastCurrent.expiresAtMs - now) / DAY_MS);
     const { keys } = plan(config, { now: new Date(now) }).credentials[0];
     const declared = [keys.current, ...(keys.previous ? [keys.previous] : [])];
     for (const key of declared) {
@@ -65,7 +68,8 @@ function simulate(runDays: number[]): Simulation {
       if (!state.has(key.resourceName)) {
         state.set(key.resourceName, { name: key.resourceName, expiresAtMs, createdAtMs: now, inputs });
         keysCreated++;
-        if (expiresAtMs - now > MAX_LIFETIME * DAY_MS) violations.push(`day ${day}: ${key.resourceName} lives longer than ${MAX_LIFETIME} days`);
+        if (expiresAtMs - now > MAX_LIFETIME * DAY_MS)
+          violations.push(`day ${day}: ${key.resourceName} lives longer than ${MAX_LIFETIME} days`);
       }
     }
     for (const name of [...state.keys()]) if (!declared.some((k) => k.resourceName === name)) state.delete(name);
@@ -79,7 +83,16 @@ function simulate(runDays: number[]): Simulation {
     deployedAfterRun.set(day, [...state.values()]);
     currentAfterRun.set(day, current);
   }
-  return { runs: runDays.length, replacements, keysCreated, minCurrentDaysLeft, minDaysLeftBeforeNextRun, violations, deployedAfterRun, currentAfterRun };
+  return {
+    runs: runDays.length,
+    replacements,
+    keysCreated,
+    minCurrentDaysLeft,
+    minDaysLeftBeforeNextRun,
+    violations,
+    deployedAfterRun,
+    currentAfterRun,
+  };
 }
 
 function every(stepDays: number): number[] {
@@ -159,7 +172,9 @@ describe("two years of scheduled runs", () => {
         credentials: {
           inventory: {
             current: { accessKey: current.name, expiresAt: new Date(current.expiresAtMs).toISOString() },
-            previous: previous ? { accessKey: previous.name, expiresAt: new Date(previous.expiresAtMs).toISOString() } : null,
+            previous: previous
+              ? { accessKey: previous.name, expiresAt: new Date(previous.expiresAtMs).toISOString() }
+              : null,
           },
         },
       };
@@ -169,8 +184,15 @@ describe("two years of scheduled runs", () => {
     expect(firstAlarm).toBeDefined();
     const warningDays = expiryDay - firstAlarm!;
     expect(warningDays).toBeGreaterThanOrEqual(13);
-    figures.push({ schedule: "weekly with a 60-day gap", keyExpiredDuringGapOnDay: expiryDay, checkExpiryAlarmOnDay: firstAlarm, daysOfWarning: warningDays });
+    figures.push({
+      schedule: "weekly with a 60-day gap",
+      keyExpiredDuringGapOnDay: expiryDay,
+      checkExpiryAlarmOnDay: firstAlarm,
+      daysOfWarning: warningDays,
+    });
     // The figures of this suite, for the record (see the README's rotation section).
-    console.info(`rotation simulation (rotateEveryDays ${ROTATE}, overlapDays ${OVERLAP}, ${TWO_YEARS_DAYS} days):\n${figures.map((f) => JSON.stringify(f)).join("\n")}`);
+    console.info(
+      `rotation simulation (rotateEveryDays ${ROTATE}, overlapDays ${OVERLAP}, ${TWO_YEARS_DAYS} days):\n${figures.map((f) => JSON.stringify(f)).join("\n")}`,
+    );
   });
 });

@@ -100,7 +100,10 @@ function references(text: string, context: "secrets" | "vars"): string[] {
   return [...text.matchAll(new RegExp(`\\$\\{\\{\\s*${context}\\.([A-Za-z0-9_]+)\\s*\\}\\}`, "g"))].map((m) => m[1]!);
 }
 
-const files = fs.readdirSync(WORKFLOWS_DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = fs
+  .readdirSync(WORKFLOWS_DIR)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 const pr = load("pull-request.yml");
 const deploy = load("deploy.yml");
 const weekly = load("weekly.yml");
