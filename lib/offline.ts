@@ -29,6 +29,11 @@ export interface OfflineOptions {
   readonly now?: Date;
   /** The secret key the mocked provider returns for a new API key. @default a fake derived from the key's name */
   readonly secretKeyFor?: (resourceName: string) => string;
+  /**
+   * Loads the program and returns its exports. Module loaders run a module once per module graph: in-process
+   * callers that plan twice reset theirs in between (vitest's `vi.resetModules()`). @default imports index.ts
+   */
+  readonly program?: () => Promise<Record<string, unknown>>;
 }
 
 export interface PlannedResource {
@@ -193,6 +198,28 @@ export function readStackConfig(
 }
 
 /**
+ * Pulumi captures a full stack trace for every resource (its source position, unlimited depth) and for every output
+ * promise (leak debugging). The mock engine uses neither, and formatting them was most of the plan's cost beyond
+ * loading the SDK (see the README's benchmark), so they are off while the program runs, then restored.
+ */
+async function withoutStackTraces<T>(run: () => Promise<T>): Promise<T> {
+  const resource = pulumi.Resource as unknown as { stackTrace: (skip: number) => unknown[] };
+  const stackTrace = resource.stackTrace;
+  const limit = Error.stackTraceLimit;
+  resource.stackTrace = () => [];
+  Error.stackTraceLimit = 0;
+  try {
+    return await run();
+  } finally {
+    resource.stackTrace = stackTrace;
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** The real program: a static import, so a bundler (scripts/run.js) compiles index.ts with the runner. */
+const realProgram = (): Promise<Record<string, unknown>> => import("../index");
+
+/**
  * Runs index.ts under the mock runtime. Throws ConfigError (every problem, with its key path) for a bad config;
  * nothing is registered in that case, since the program validates before it builds.
  */
@@ -213,17 +240,20 @@ export async function runOffline(options: OfflineOptions): Promise<OfflinePlan> 
   process.env[NOW_ENV] = now.toISOString();
   let programError: unknown;
   try {
-    await pulumi.runtime.runInPulumiStack(async () => {
-      try {
-        const program = (await import(path.join(root, "index.ts"))) as Record<string, unknown>;
-        return Object.fromEntries(Object.entries(program).filter(([k]) => k !== "default" && k !== "__esModule"));
-      } catch (err) {
-        // Rethrowing here would leave the stack's outputs as a rejected promise nobody awaits.
-        programError = err;
-        return undefined;
-      }
+    const load = options.program ?? realProgram;
+    await withoutStackTraces(async () => {
+      await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+          const program = await load();
+          return Object.fromEntries(Object.entries(program).filter(([k]) => k !== "default" && k !== "__esModule"));
+        } catch (err) {
+          // Rethrowing here would leave the stack's outputs as a rejected promise nobody awaits.
+          programError = err;
+          return undefined;
+        }
+      });
+      await pulumi.runtime.disconnect();
     });
-    await pulumi.runtime.disconnect();
   } finally {
     if (previousNow === undefined) delete process.env[NOW_ENV];
     else process.env[NOW_ENV] = previousNow;

@@ -10,7 +10,7 @@ import { ConfigError } from "../lib/errors";
 const ROOT = path.join(__dirname, "..");
 
 function run(script: string, args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", script), ...args], {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.js"), script.replace(/\.ts$/, ""), ...args], {
     cwd: ROOT,
     input: input ?? "",
     encoding: "utf8",

@@ -73,7 +73,7 @@ export function runScript(
   env: NodeJS.ProcessEnv = {},
 ): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", `${name}.ts`), ...args], {
+    const child = spawn(process.execPath, [path.join(ROOT, "scripts", "run.js"), name, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
