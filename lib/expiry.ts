@@ -66,7 +66,10 @@ function readKey(
  */
 export function assessExpiry(outputs: unknown, now: Date, withinDays: number): ExpiryReport {
   const issues: ConfigIssue[] = [];
-  const credentials = isObject(outputs) ? outputs.credentials : undefined;
+  // Also accept the offline plan's JSON document, whose stack outputs sit under "outputs".
+  const root =
+    isObject(outputs) && !("credentials" in outputs) && isObject(outputs.outputs) ? outputs.outputs : outputs;
+  const credentials = isObject(root) ? root.credentials : undefined;
   if (!isObject(credentials)) {
     throw new ConfigError(
       [

@@ -124,6 +124,11 @@ describe("check-expiry (pure)", () => {
     expect(renderExpiryTable(report)).toMatch(/FAIL: 1 key\(s\).*a \(no-expiry\)/);
   });
 
+  it("also reads the offline plan's JSON document", () => {
+    const report = assessExpiry({ stack: "staging", resources: [], outputs: healthy }, now, 14);
+    expect(report.keys).toHaveLength(3);
+  });
+
   it("rejects outputs that are not a stack's", () => {
     expect(() => assessExpiry({ foo: 1 }, now, 14)).toThrow(ConfigError);
     expect(() => assessExpiry({ credentials: { a: { current: { expiresAt: "soon" } } } }, now, 14)).toThrow(
