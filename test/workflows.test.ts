@@ -145,11 +145,12 @@ describe("workflow files", () => {
     for (const u of uses) expect(u).toMatch(/^(\.\/\.github\/workflows\/[a-z-]+\.yml|[\w.-]+\/[\w.-]+@v\d+)$/);
   });
 
-  it.each(files)("%s sets up Node 22 with the npm cache and installs with npm ci", (file) => {
+  it.each(files)("%s sets up Node 22 (or the tested matrix) with the npm cache and installs with npm ci", (file) => {
     const wf = load(file);
-    for (const j of Object.values(wf.jobs).filter((j) => j.steps)) {
+    for (const [id, j] of Object.entries(wf.jobs).filter(([, j]) => j.steps)) {
       const node = steps(j).find((s) => s.uses === "actions/setup-node@v7");
-      expect(node?.with).toEqual({ "node-version": 22, cache: "npm" });
+      const version = id === "node-versions" ? "${{ matrix.node }}" : 22;
+      expect(node?.with).toEqual({ "node-version": version, cache: "npm" });
       expect(steps(j)[0]?.uses).toBe("actions/checkout@v7");
       expect(runs(j)).toContain("npm ci");
     }
@@ -210,6 +211,12 @@ describe("pull-request.yml", () => {
     expect(report).toContain("for stack in staging prod; do");
     expect(report).toContain(REPORT);
     expect(t.environment).toBeUndefined();
+  });
+
+  it("also runs the tests on Node 20 and 24", () => {
+    const j = job(pr, "node-versions");
+    expect((j.strategy as { matrix: { node: number[] } }).matrix.node).toEqual([20, 24]);
+    expect(runs(j)).toEqual(["npm ci", "npm test"]);
   });
 
   it("previews each stack in a matrix over exactly staging and prod, after the tests", () => {
