@@ -15,7 +15,7 @@ export interface IssuedKey {
   readonly accessKey: pulumi.Output<string>;
   /** Always a Pulumi secret. */
   readonly secretKey: pulumi.Output<string>;
-  readonly expiresAt: string;
+  readonly expiresAt: pulumi.Output<string>;
   /** First day of the key's rotation generation; absent for a pinned expiry. */
   readonly generation?: string;
 }
@@ -117,15 +117,22 @@ export class PlakarCredential extends pulumi.ComponentResource {
         expiresAt: key.expiresAt,
         ...(this.plan.preferredProject ? { defaultProjectId: this.plan.preferredProject.id } : {}),
       },
-      // Never protected: rotation must be able to delete old keys.
-      { parent: this, dependsOn: [this.policy] },
+      {
+        parent: this,
+        dependsOn: [this.policy],
+        // Never protected: rotation must be able to delete old keys. A rotated key keeps the expiry it was created
+        // with: a new overlapDays must not replace the live key in place (the provider replaces on expiresAt); it
+        // applies from the next generation.
+        ...(key.generation ? { ignoreChanges: ["expiresAt"] } : {}),
+      },
     );
     return {
       // Resolves only once the policy exists as well as the key.
       accessKey: pulumi.all([apiKey.accessKey, this.policy.id]).apply(([accessKey]) => accessKey),
       // The provider marks secretKey secret, but only the engine honours that; wrap it ourselves.
       secretKey: pulumi.secret(apiKey.secretKey),
-      expiresAt: key.expiresAt,
+      // The key's actual expiry (what check-expiry must judge), not the one planned today.
+      expiresAt: apiKey.expiresAt.apply((actual) => actual ?? key.expiresAt),
       ...(key.generation ? { generation: key.generation } : {}),
     };
   }

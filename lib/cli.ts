@@ -1,6 +1,12 @@
 /** Shared plumbing of the command-line scripts: flag parsing with clear errors, and exit codes. */
+import * as path from "path";
 import { parseArgs, type ParseArgsConfig } from "util";
 import { ConfigError, configIssuesOf, formatIssue } from "./errors";
+
+/** A user's relative path means their directory, not the package root npm runs scripts from. */
+export function userPath(file: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+}
 
 /** Exit code for bad input: config, presets or flags. */
 export const EXIT_BAD_INPUT = 2;

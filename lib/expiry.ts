@@ -4,6 +4,7 @@
  */
 import { ConfigError, type ConfigIssue } from "./errors";
 import { DAY_MS } from "./rotation";
+import { Timestamp } from "./schema";
 
 export type KeyStatus = "ok" | "expiring" | "expired" | "no-expiry" | "retiring";
 
@@ -51,11 +52,11 @@ function readKey(
   if (expiresAt === undefined || expiresAt === null || expiresAt === "") {
     return { accessKey: typeof accessKey === "string" ? accessKey : null, expiresAt: null, text: null };
   }
-  const ms = typeof expiresAt === "string" ? Date.parse(expiresAt) : NaN;
-  if (Number.isNaN(ms)) {
-    issues.push({ path: `${path}.expiresAt`, message: `"${String(expiresAt)}" is not a date` });
+  if (!Timestamp.safeParse(expiresAt).success) {
+    issues.push({ path: `${path}.expiresAt`, message: `"${String(expiresAt)}" is not an RFC 3339 timestamp` });
     return undefined;
   }
+  const ms = Date.parse(expiresAt as string);
   return { accessKey: typeof accessKey === "string" ? accessKey : null, expiresAt: ms, text: expiresAt as string };
 }
 
@@ -108,6 +109,9 @@ export function assessExpiry(outputs: unknown, now: Date, withinDays: number): E
       }
       keys.push({ credential: name, slot, accessKey: key.accessKey, expiresAt: key.text, daysLeft, status });
     }
+  }
+  if (issues.length === 0 && keys.length === 0) {
+    issues.push({ path: "credentials", message: "lists no credential: expected the outputs of a deployed stack" });
   }
   if (issues.length > 0) throw new ConfigError(issues, "malformed stack outputs");
   return {

@@ -216,7 +216,7 @@ class Planner {
       if (!PROJECT_ALIAS.test(alias)) {
         this.add(
           `projects.${alias}`,
-          "project aliases are letters, digits, '-' and '_', starting with a letter or digit",
+          "project aliases are letters, digits, '.', '-' and '_', starting with a letter or digit",
         );
       }
     }
@@ -284,7 +284,13 @@ class Planner {
     let ok = true;
     spec.projects.forEach((alias, i) => {
       const id = this.projectId(alias);
-      if (id === undefined) {
+      if (alias === "*") {
+        ok = false;
+        this.add(
+          `${path}[${i}]`,
+          'to grant all current and future projects, write projects: "*" (a string, not a list)',
+        );
+      } else if (id === undefined) {
         ok = false;
         this.add(
           `${path}[${i}]`,
@@ -477,12 +483,13 @@ class Planner {
     const purpose = spec.description ?? preset?.description ?? `Custom permission sets`;
     const description = `Plakar ${useCase} for stack ${ctx.stack}: ${purpose}`;
     // Rotated keys append their generation to this description; keep room for it.
-    const max = SCALEWAY_DESCRIPTION_MAX - GENERATION_SUFFIX_LENGTH;
+    const suffix = expiry?.kind === "pinned" ? 0 : GENERATION_SUFFIX_LENGTH;
+    const max = SCALEWAY_DESCRIPTION_MAX - suffix;
     if (description.length > max) {
       const room = max - (description.length - purpose.length);
       this.add(
         `${path}.description`,
-        `makes a ${description.length}-character description; Scaleway allows ${SCALEWAY_DESCRIPTION_MAX} and keys add ${GENERATION_SUFFIX_LENGTH} for their generation: shorten it to at most ${room} characters`,
+        `makes a ${description.length}-character description; Scaleway allows ${SCALEWAY_DESCRIPTION_MAX}${suffix ? ` and rotated keys add ${suffix} for their generation` : ""}: shorten it to at most ${room} characters`,
       );
     }
     const tags = sortedUnique([`managed-by=pulumi`, `stack=${ctx.stack}`, `use-case=${useCase}`, ...stackTags]);
@@ -591,6 +598,11 @@ class Planner {
     const sm = this.config.secretManager;
     if (!sm) return;
     const smId = this.projectId(sm.project);
+    // A secret-provider credential with its own errors is reported already: fix that first.
+    const brokenProvider = Object.entries(this.config.credentials).some(
+      ([key, spec]) => spec.preset === SECRET_PROVIDER && !credentials.some((c) => c.key === key),
+    );
+    if (brokenProvider) return;
     const providers = credentials.filter((c) => c.useCase === SECRET_PROVIDER);
     const covers = (c: CredentialPlan) => c.projects === "*" || c.projects.some((p) => p.id === smId);
     if (providers.some(covers)) return;

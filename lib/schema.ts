@@ -44,7 +44,7 @@ const Days = (what: string) =>
     .int({ error: `${what} must be a whole number of days` });
 
 export const CREDENTIAL_NAME = /^[a-z][a-z0-9-]*$/;
-export const PROJECT_ALIAS = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+export const PROJECT_ALIAS = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** Scaleway's pattern for application and policy names. */
 export const SCALEWAY_NAME = /^[a-zA-Z0-9()._\- ]+$/;
 export const SCALEWAY_NAME_MAX = 64;

@@ -55,6 +55,8 @@ export function parseStackFile(text: string, project: string, source: string): S
   for (const [rawKey, value] of Object.entries(block)) {
     const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
     if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
+      // Other namespaces (scaleway:secretKey, ...) are not ours to read: leave their secrets encrypted.
+      if (!key.startsWith(`${project}:`)) continue;
       throw new Error(`${source}: ${key} is an encrypted (secure) value; the offline plan cannot decrypt it`);
     }
     config[key] = typeof value === "string" ? value : JSON.stringify(value);

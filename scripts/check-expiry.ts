@@ -2,12 +2,13 @@
  * `npm run --silent check-expiry -- [--stack NAME] [--within DAYS] [--outputs FILE] [--json] [--now ISO-8601]`
  *
  * Reads deployed stack outputs (`pulumi stack output --json`) from --outputs FILE (or `-`), or from standard input
- * when it is piped, else computes them with the offline plan. Exit 0: all keys fine; 1: a key in use expires
+ * when it is a pipe or a file (never falling back when that input is empty), else computes them with the offline
+ * plan (standard input a terminal or /dev/null). Exit 0: all keys fine; 1: a key in use expires
  * within DAYS (default 14), has expired, or has no expiry; 2: bad input.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseFlags, runMain } from "../lib/cli";
+import { parseFlags, runMain, userPath } from "../lib/cli";
 import { parseInstant } from "../lib/clock";
 import { ConfigError } from "../lib/errors";
 import { assessExpiry, renderExpiryTable } from "../lib/expiry";
@@ -28,12 +29,24 @@ function parseOutputs(text: string, source: string): unknown {
   }
 }
 
-function readStdin(): string {
+/** Standard input carries outputs when it is a pipe or a file; a terminal or /dev/null means "none given". */
+function stdinCarriesInput(): boolean {
   try {
-    return fs.readFileSync(0, "utf8");
+    const stat = fs.fstatSync(0);
+    return stat.isFIFO() || stat.isFile() || stat.isSocket();
   } catch {
-    return "";
+    return false;
   }
+}
+
+/**
+ * Reads all of standard input. Asynchronously: once the Pulumi SDK is loaded, stdin is non-blocking and a
+ * synchronous read of a pipe whose writer is still busy (`pulumi stack output` takes a while) fails with EAGAIN.
+ */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 async function main(): Promise<number> {
@@ -59,21 +72,27 @@ async function main(): Promise<number> {
 
   let outputs: unknown;
   let source: string;
-  if (flags.outputs !== undefined) {
-    source = flags.outputs === "-" ? "standard input" : flags.outputs;
-    if (flags.outputs !== "-" && !fs.existsSync(flags.outputs)) {
-      throw new ConfigError([{ path: "--outputs", message: `no such file: ${flags.outputs}` }], "bad command line");
+  if (flags.outputs !== undefined && flags.outputs !== "-") {
+    source = flags.outputs;
+    const file = userPath(flags.outputs);
+    if (!fs.existsSync(file)) {
+      throw new ConfigError([{ path: "--outputs", message: `no such file: ${file}` }], "bad command line");
     }
-    outputs = parseOutputs(fs.readFileSync(flags.outputs === "-" ? 0 : flags.outputs, "utf8"), "--outputs");
+    outputs = parseOutputs(fs.readFileSync(file, "utf8"), "--outputs");
+  } else if (flags.outputs === "-" || stdinCarriesInput()) {
+    // Piped input is never replaced by the offline plan: an empty pipe (a failed `pulumi stack output`) is an error.
+    source = "standard input";
+    const text = await readStdin();
+    if (text.trim() === "") {
+      throw new ConfigError(
+        [{ path: "standard input", message: "is empty: expected the output of `pulumi stack output --json`" }],
+        "malformed stack outputs",
+      );
+    }
+    outputs = parseOutputs(text, "standard input");
   } else {
-    const piped = process.stdin.isTTY ? "" : readStdin();
-    if (piped.trim() !== "") {
-      source = "standard input";
-      outputs = parseOutputs(piped, "standard input");
-    } else {
-      source = `offline plan of stack ${flags.stack ?? "staging"}`;
-      outputs = (await runOffline({ root: path.join(__dirname, ".."), stack: flags.stack, now })).outputs;
-    }
+    source = `offline plan of stack ${flags.stack ?? "staging"}`;
+    outputs = (await runOffline({ root: path.join(__dirname, ".."), stack: flags.stack, now })).outputs;
   }
 
   const report = assessExpiry(outputs, now, within);

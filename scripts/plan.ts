@@ -3,7 +3,7 @@
  * [--format table|json|markdown]`. Runs the real index.ts under Pulumi's mock runtime; needs no credentials.
  */
 import * as path from "path";
-import { parseFlags, runMain } from "../lib/cli";
+import { parseFlags, runMain, userPath } from "../lib/cli";
 import { parseInstant } from "../lib/clock";
 import { ConfigError } from "../lib/errors";
 import { runOffline } from "../lib/offline";
@@ -47,7 +47,7 @@ async function main(): Promise<number> {
   const result = await runOffline({
     root: path.join(__dirname, ".."),
     stack: flags.stack,
-    configFile: flags.config,
+    configFile: flags.config === undefined ? undefined : userPath(flags.config),
     now,
   });
   const out =

@@ -9,10 +9,11 @@ import { ConfigError } from "../lib/errors";
 
 const ROOT = path.join(__dirname, "..");
 
+/** Runs a script; `input` is piped to it, and without one its standard input is /dev/null (as in CI). */
 function run(script: string, args: string[], input?: string) {
   const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.js"), script.replace(/\.ts$/, ""), ...args], {
     cwd: ROOT,
-    input: input ?? "",
+    ...(input === undefined ? { stdio: ["ignore", "pipe", "pipe"] } : { input }),
     encoding: "utf8",
     timeout: 60_000,
   });
@@ -160,6 +161,24 @@ describe("check-expiry (command)", () => {
     expect(run("check-expiry.ts", [], "{not json").code).toBe(2);
     expect(run("check-expiry.ts", ["--within", "-3"], JSON.stringify(healthy)).code).toBe(2);
     expect(run("check-expiry.ts", ["--outputs", "/nonexistent.json"]).code).toBe(2);
+  });
+
+  it("waits for a slow writer on the pipe, as after `pulumi stack output`", () => {
+    const file = tmpFile("expiring.json", JSON.stringify(healthy));
+    const script = `(sleep 2; cat '${file}') | '${process.execPath}' scripts/run.js check-expiry --within 60 --now 2026-12-20T00:00:00Z`;
+    const r = spawnSync("bash", ["-c", script], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    expect(r.stdout).toMatch(/from standard input/);
+    expect(r.status).toBe(1);
+  });
+
+  it("never replaces an empty pipe by the offline plan, and rejects outputs without keys", () => {
+    const empty = run("check-expiry.ts", [], "");
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/standard input: is empty/);
+    expect(run("check-expiry.ts", [], JSON.stringify({ credentials: {} })).code).toBe(2);
+    expect(
+      run("check-expiry.ts", [], JSON.stringify({ credentials: { a: { expiresAt: "2027-02-30T00:00:00Z" } } })).code,
+    ).toBe(2);
   });
 
   it("falls back to the offline plan without input", () => {

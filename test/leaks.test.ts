@@ -243,7 +243,7 @@ describe("no leaks: error messages", () => {
     const file = path.join(dir, "secure.yaml");
     fs.writeFileSync(
       file,
-      `config:\n  ${PROJECT}:organizationId: 5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d\n  scaleway:secret_key:\n    secure: v1:${SECRET}\n`,
+      `config:\n  ${PROJECT}:organizationId: 5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d\n  ${PROJECT}:namePrefix:\n    secure: v1:${SECRET}\n`,
     );
     let thrown: unknown;
     try {
@@ -252,7 +252,7 @@ describe("no leaks: error messages", () => {
       thrown = err;
     }
     expect(thrown).toBeInstanceOf(ConfigError);
-    expect((thrown as Error).message).toContain("scaleway:secret_key");
+    expect((thrown as Error).message).toContain(`${PROJECT}:namePrefix`);
     expectNoLeak("secure value error", (thrown as Error).message);
   });
 

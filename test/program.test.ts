@@ -151,3 +151,16 @@ describe("config errors", () => {
     expect((result.outputs as Outputs).credentials.everywhere.projectIds).toBe("*");
   });
 });
+
+describe("stack files", () => {
+  it("leave other namespaces' encrypted values alone (the offline plan cannot and need not read them)", async () => {
+    const file = writeStackFile({
+      organizationId: "5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
+      projects: { apps: "0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f" },
+      credentials: { inventory: { preset: "inventory", projects: ["apps"] } },
+    });
+    fs.appendFileSync(file, "  scaleway:secretKey:\n    secure: v1:AAAAencrypted\n");
+    const result = await runOffline({ root: ROOT, configFile: file, now: NOW });
+    expect(result.plan.credentials.map((c) => c.key)).toEqual(["inventory"]);
+  });
+});

@@ -350,7 +350,7 @@ export const MUTATIONS: readonly Mutation[] = [
     apply(c, rng) {
       const config = clone(c);
       const alias = rng.pick(
-        ["-apps", "_x", "my apps", "apps!", "été", "a.b", "a/b"].filter((a) => !hasOwn(config.projects, a)),
+        ["-apps", "_x", "my apps", "apps!", "été", ".ab", "a/b"].filter((a) => !hasOwn(config.projects, a)),
       );
       config.projects[alias] = "6f1e2d3c-4b5a-4968-8776-655443322110";
       return done(config, `projects.${alias}`);
@@ -774,8 +774,9 @@ export const MUTATIONS: readonly Mutation[] = [
       const config = clone(c);
       const key = someKey(config, rng)!;
       const spec = config.credentials[key];
-      const room =
-        LIMITS.description - GENERATION_SUFFIX - `Plakar ${spec.preset ?? "custom"} for stack ${c.stack}: `.length;
+      // Only rotated keys append their generation to the description.
+      const suffix = expiryOf(config, key).kind === "pinned" ? 0 : GENERATION_SUFFIX;
+      const room = LIMITS.description - suffix - `Plakar ${spec.preset ?? "custom"} for stack ${c.stack}: `.length;
       spec.description = "w".repeat(room + rng.pick([1, 2, 300]));
       return done(config, `credentials.${key}.description`);
     },
