@@ -9,6 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { NOW_ENV } from "./clock";
+import { isoSeconds } from "./rotation";
 import { ConfigError, configIssuesOf } from "./errors";
 import { compare, type StackPlan, planStack } from "./plan";
 import { loadCatalog, loadPresets } from "./presets";
@@ -271,16 +272,24 @@ export async function runOffline(options: OfflineOptions): Promise<OfflinePlan> 
     unknown
   >;
 
-  // The same pure step the program ran, for the table and report views.
-  const catalog = loadCatalog();
-  const plan = planStack(namespaceConfig(config, project), { stack, now, catalog, presets: loadPresets(catalog) });
+  // The same pure step the program ran, for the table and report views; computed on first use (JSON needs none).
+  let plan: StackPlan | undefined;
+  const planOf = (): StackPlan => {
+    if (!plan) {
+      const catalog = loadCatalog();
+      plan = planStack(namespaceConfig(config, project), { stack, now, catalog, presets: loadPresets(catalog) });
+    }
+    return plan;
+  };
 
   return {
     stack,
     project,
-    now: plan.now,
+    now: isoSeconds(now.getTime()),
     resources: recorded.filter((r) => r !== stackResource).sort((a, b) => compare(a.urn, b.urn)),
     outputs,
-    plan,
+    get plan() {
+      return planOf();
+    },
   };
 }
