@@ -3,7 +3,7 @@
  * the offline plan computes them) and judges every key. Pure: the clock and the window are arguments.
  */
 import { ConfigError, type ConfigIssue } from "./errors";
-import { DAY_MS } from "./rotation";
+import { DAY_MS, isoSeconds } from "./rotation";
 import { Timestamp } from "./schema";
 
 export type KeyStatus = "ok" | "expiring" | "expired" | "no-expiry" | "retiring";
@@ -115,7 +115,7 @@ export function assessExpiry(outputs: unknown, now: Date, withinDays: number): E
   }
   if (issues.length > 0) throw new ConfigError(issues, "malformed stack outputs");
   return {
-    now: now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    now: isoSeconds(now.getTime()),
     withinDays,
     ok: keys.every((k) => !FAILING.has(k.status)),
     keys,

@@ -19,7 +19,7 @@ import * as path from "path";
 import { parseFlags, runMain } from "../lib/cli";
 import { parseInstant } from "../lib/clock";
 import { ConfigError } from "../lib/errors";
-import { ROTATION_EPOCH_MS, DAY_MS, keySchedule } from "../lib/rotation";
+import { ROTATION_EPOCH_MS, DAY_MS, isoSeconds, keySchedule } from "../lib/rotation";
 
 const USAGE = "npm run bench -- [--sizes 1,10,100,500] [--runs 5] [--now ISO-8601] [--keep]";
 const ROOT = path.join(__dirname, "..");
@@ -65,7 +65,7 @@ function generateStack(dir: string, n: number, now: Date): GeneratedStack {
   for (let p = 0; p < projectCount; p++) projects[`p${String(p).padStart(2, "0")}`] = uuid(p, 0x5ca1e);
   const aliases = Object.keys(projects);
   // Within the default maxLifetimeDays (365) of --now.
-  const pinned = new Date(now.getTime() + 200 * DAY_MS).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const pinned = isoSeconds(now.getTime() + 200 * DAY_MS);
 
   const credentials: Record<string, Record<string, unknown>> = {};
   let expected = 0;
