@@ -1,23 +1,27 @@
 /**
- * The stack: read config, plan every credential (all validation happens here, before any resource exists), build
- * one PlakarCredential per credential, export what Plakar needs.
+ * The stack: read the config, check all of it (nothing is registered when any of it is wrong), build one
+ * PlakarCredential per credential, export what Plakar needs. `pulumi up` calls this function with no argument, so it
+ * runs on the real clock; the offline plan passes the date it previews.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PlakarCredential } from "./components/credential";
-import { clockNow } from "./lib/clock";
-import { configIssuesOf } from "./lib/errors";
-import { planStack, type StackPlan } from "./lib/plan";
-import { loadCatalog, loadPresets } from "./lib/presets";
-import { namespaceConfig } from "./lib/stackConfig";
+import { PlakarCredential, type PlakarCredentialArgs } from "./components/credential";
+import type { CredentialSpec } from "./domain/credential";
+import { configIssuesOf } from "./domain/errors";
+import { shippedData } from "./domain/presets";
+import { type ResolvedStack, resolveStack, type StackCredential } from "./domain/stack";
+import { namespaceConfig } from "./domain/stackConfig";
 
-function loadPlan(): StackPlan {
+interface StackOptions {
+  /** The date whose key generations to declare. @default now */
+  readonly now?: Date;
+}
+
+function resolveConfig(now: Date): ResolvedStack {
   try {
-    const catalog = loadCatalog();
-    return planStack(namespaceConfig(pulumi.runtime.allConfig(), pulumi.getProject()), {
+    return resolveStack(namespaceConfig(pulumi.runtime.allConfig(), pulumi.getProject()), {
       stack: pulumi.getStack(),
-      now: clockNow(),
-      catalog,
-      presets: loadPresets(catalog),
+      now,
+      ...shippedData(),
     });
   } catch (err) {
     const issues = configIssuesOf(err);
@@ -27,43 +31,67 @@ function loadPlan(): StackPlan {
   }
 }
 
-const plan = loadPlan();
+/** The component's arguments for a credential the stack has already checked and resolved. */
+function componentArgs(c: StackCredential, spec: CredentialSpec): PlakarCredentialArgs {
+  // Every value here was checked by resolveStack: none is UNKNOWN.
+  const plain = <T>(value: unknown): T => value as T;
+  return {
+    organizationId: c.organizationId,
+    ...(c.projects === "*" ? { allProjects: true } : { projectIds: c.projects.map((p) => p.id) }),
+    ...(spec.preset !== undefined ? { preset: plain<string>(spec.preset) } : {}),
+    ...(spec.permissionSets !== undefined
+      ? { permissionSets: [...plain<readonly string[]>(spec.permissionSets)] }
+      : {}),
+    ...(c.preferredProject ? { preferredProjectId: c.preferredProject.id } : {}),
+    ...(c.expiry.kind === "pinned"
+      ? { expiresAt: c.expiry.expiresAt }
+      : { rotation: { rotateEveryDays: c.expiry.rotateEveryDays, overlapDays: c.expiry.overlapDays } }),
+    maxLifetimeDays: spec.maxLifetimeDays,
+    name: c.name,
+    ...(spec.purpose !== undefined ? { description: plain<string>(spec.purpose) } : {}),
+    tags: [...plain<readonly string[]>(spec.tags)],
+    ...(spec.region !== undefined ? { region: plain<string>(spec.region) } : {}),
+    ...(c.delivery
+      ? { delivery: { projectId: c.delivery.project.id, region: c.delivery.region, path: c.delivery.folder } }
+      : {}),
+  };
+}
 
-const built = plan.credentials.map((c) => new PlakarCredential(c.key, { plan: c, protect: plan.protect }));
+export = async function stack(options: StackOptions = {}) {
+  const now = options.now ?? new Date();
+  const resolved = resolveConfig(now);
 
-const keyOutputs = (key: PlakarCredential["current"]) => ({
-  accessKey: key.accessKey,
-  secretKey: key.secretKey,
-  expiresAt: key.expiresAt,
-  generation: key.generation ?? null,
-});
-
-/** Per credential: its IDs, scope, keys (secret keys are Pulumi secrets) and what to type into Plakar. */
-export const credentials = Object.fromEntries(
-  built.map((c) => [
-    c.plan.key,
-    {
-      useCase: c.plan.useCase,
-      applicationId: c.application.id,
-      policyId: c.policy.id,
-      accessKey: c.current.accessKey,
-      secretKey: c.current.secretKey,
-      expiresAt: c.current.expiresAt,
-      current: keyOutputs(c.current),
-      previous: c.previous ? keyOutputs(c.previous) : null,
-      projectIds: "projectIds" in c.plan.rule ? c.plan.rule.projectIds : "*",
-      preferredProjectId: c.plan.preferredProject?.id ?? null,
-      permissionSets: c.plan.permissionSets,
-      delivery:
-        c.plan.delivery && c.delivery
-          ? {
-              secretId: c.delivery.secretId,
-              path: c.plan.delivery.fullPath,
-              projectId: c.plan.delivery.project.id,
-              region: c.plan.delivery.region,
-            }
-          : null,
-      plakar: c.plakar,
-    },
-  ]),
-);
+  /** Per credential: its IDs, scope, keys (secret keys are Pulumi secrets) and what to type into Plakar. */
+  const credentials = Object.fromEntries(
+    resolved.credentials.map((c) => {
+      const spec = resolved.specs.get(c.key);
+      if (!spec) throw new Error(`internal: no spec for credential ${c.key}`);
+      const built = new PlakarCredential(c.key, componentArgs(c, spec), { protect: resolved.protect, now });
+      const key = (slot: "current" | "previous", secretKey: pulumi.Output<string> | undefined) => ({
+        accessKey: built.keys.apply((k) => k[slot]?.accessKey ?? ""),
+        secretKey,
+        expiresAt: built.keys.apply((k) => k[slot]?.expiresAt ?? ""),
+        generation: c.keys[slot]?.generation ?? null,
+      });
+      return [
+        c.key,
+        {
+          useCase: c.useCase,
+          applicationId: built.applicationId,
+          policyId: built.policyId,
+          accessKey: built.accessKey,
+          secretKey: built.secretKey,
+          expiresAt: built.expiresAt,
+          current: key("current", built.secretKey),
+          previous: c.keys.previous ? key("previous", built.previousSecretKey) : null,
+          projectIds: c.projects === "*" ? "*" : c.rules.flatMap((r) => ("projectIds" in r ? r.projectIds : [])),
+          preferredProjectId: c.preferredProject?.id ?? null,
+          permissionSets: c.permissionSets,
+          delivery: built.delivery ?? null,
+          plakar: built.plakar,
+        },
+      ];
+    }),
+  );
+  return { credentials };
+};

@@ -1,158 +1,332 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as scaleway from "@pulumiverse/scaleway";
-import type { CredentialPlan, KeyPlan } from "../lib/plan";
+import { type ResolvedCredential, checkCredential, resolveCredential } from "../domain/credential";
+import { type ConfigIssue, configIssuesOf, formatIssue, Issues } from "../domain/errors";
+import { keyResourceName, scheduledGenerations } from "../domain/keys";
+import type { Rule } from "../domain/scope";
+import { type ArgValues, specOf, visibleNow } from "./args";
+import { shippedData } from "../domain/presets";
 import { SecretDelivery } from "./secretDelivery";
 
+/** Key rotation: a new key every `rotateEveryDays`, the previous one kept valid `overlapDays` longer. */
+export interface RotationArgs {
+  /** A new key every this many days (1–3650). @default 90 */
+  rotateEveryDays?: number;
+  /** How long the previous key stays valid after a new one is issued; less than rotateEveryDays. @default 14 */
+  overlapDays?: number;
+}
+
+/** Where the current key is written in Scaleway Secret Manager, for Plakar's secret provider to read. */
+export interface DeliveryArgs {
+  /** The project that holds the secret. */
+  projectId: pulumi.Input<string>;
+  /** The Secret Manager region: the region of Plakar's secret provider. @default "fr-par" */
+  region?: pulumi.Input<string>;
+  /** The secret's folder; the secret is named after the component. @default "/plakar/<stack>" */
+  path?: pulumi.Input<string>;
+}
+
+/** The arguments of a PlakarCredential. Values that decide which resources exist are plain; the rest are Inputs. */
 export interface PlakarCredentialArgs {
-  /** The resolved, validated credential (lib/plan.ts): names, the rule, the keys to declare, the delivery. */
-  readonly plan: CredentialPlan;
-  /** Pulumi `protect` on the application, the policy and a delivered secret; never on keys. @default false */
-  readonly protect?: boolean;
+  /** The Scaleway organization's ID. */
+  organizationId: pulumi.Input<string>;
+  /** The projects the credential reaches (their IDs). Required unless allProjects is true. */
+  projectIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Grant every current and future project of the organization instead of projectIds. @default false */
+  allProjects?: boolean;
+  /** A Plakar use case from presets/: inventory, secret-provider, object-storage, ... */
+  preset?: pulumi.Input<string>;
+  /** Project-scoped permission sets, instead of or added to the preset's. */
+  permissionSets?: pulumi.Input<pulumi.Input<string>[]>;
+  /** The key's Object Storage preferred project; required with Object Storage sets on several projects. */
+  preferredProjectId?: pulumi.Input<string>;
+  /** Key rotation. Ignored with expiresAt. @default { rotateEveryDays: 90, overlapDays: 14 } */
+  rotation?: RotationArgs;
+  /** Pins the key's expiry (RFC 3339) and turns rotation off. */
+  expiresAt?: pulumi.Input<string>;
+  /** No key may live longer than this many days. @default 365 */
+  maxLifetimeDays?: number;
+  /** Scaleway name of the application and the policy. @default "plakar-<stack>-<component name>" */
+  name?: pulumi.Input<string>;
+  /** What the credential is for; written into the descriptions. @default the preset's description */
+  description?: pulumi.Input<string>;
+  /** Tags for every resource, besides managed-by, stack and use-case. @default [] */
+  tags?: pulumi.Input<pulumi.Input<string>[]>;
+  /** The region Plakar's form asks for (secret provider, Secret Manager backup). @default the delivery region */
+  region?: pulumi.Input<string>;
+  /** Also write the current key into a Secret Manager secret. @default none: stack outputs only */
+  delivery?: DeliveryArgs;
 }
 
-/** One API key as handed out. */
+/** A key as handed out, without its secret (see `secretKey`). */
 export interface IssuedKey {
-  readonly accessKey: pulumi.Output<string>;
-  /** Always a Pulumi secret. */
-  readonly secretKey: pulumi.Output<string>;
-  readonly expiresAt: pulumi.Output<string>;
+  accessKey: string;
+  expiresAt: string;
   /** First day of the key's rotation generation; absent for a pinned expiry. */
-  readonly generation?: string;
+  generation?: string;
 }
 
-/** A line of what to type into Plakar: a value, or a hint when the stack cannot know it. */
+export interface IssuedKeys {
+  /** The key in use. */
+  current: IssuedKey;
+  /** The previous generation's key, during a rotation overlap. */
+  previous?: IssuedKey;
+}
+
+export interface DeliveryInfo {
+  /** The bare secret ID Plakar references (`<secret_id>#<field>`). */
+  secretId: string;
+  /** The secret's full path: `<folder>/<name>`. */
+  path: string;
+  projectId: string;
+  region: string;
+}
+
+/** A line of Plakar's form: a value, or a hint when the stack cannot know it. */
 export interface PlakarField {
-  readonly label: string;
-  readonly value?: string;
-  readonly hint?: string;
+  label: string;
+  value?: string;
+  hint?: string;
 }
 
-/** What to type into Plakar's form for this credential. */
+/** What to type into Plakar for this credential. */
 export interface PlakarInstructions {
   /** The Plakar integration the credential is for. */
-  readonly integration: string;
-  /** For a credential delivered through Secret Manager: the secret Plakar's secret provider reads. */
-  readonly secretId?: string;
-  readonly fields: readonly PlakarField[];
+  integration: string;
+  /** For a delivered credential: the secret Plakar's secret provider reads. */
+  secretId?: string;
+  fields: PlakarField[];
 }
 
+/** Options of a PlakarCredential: Pulumi's, and the clock. */
+export interface PlakarCredentialOptions extends pulumi.ComponentResourceOptions {
+  /**
+   * The time that decides the key generations. Leave it to the real time; the offline plan sets it to preview a
+   * date. `protect` applies to the application, the policy and the secret, never to keys or the component itself.
+   */
+  now?: Date;
+}
+
+/** Raised when the arguments are refused: every problem, each with its `args.` key path. */
+export class PlakarCredentialArgsError extends pulumi.RunError {
+  readonly issues: readonly ConfigIssue[];
+  constructor(name: string, issues: readonly ConfigIssue[]) {
+    super(`invalid arguments for PlakarCredential "${name}":\n${issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`);
+    this.name = "PlakarCredentialArgsError";
+    this.issues = issues;
+  }
+}
+
+/** The type token before the component package: kept as an alias so upgrading stacks replace nothing. */
+const LEGACY_TYPE = "plakar-scaleway-iam:iam:Credential";
+
 /**
- * One Plakar credential: an IAM application, a policy whose principal is that application (one rule, one scope),
- * and the application's API keys (the current one and, during a rotation overlap, the previous one). Keys are
- * created only once the policy exists, so nobody is handed a key that cannot do its job yet.
+ * One Plakar credential: an IAM application, a policy whose principal is that application (one scope per rule),
+ * and the application's API keys (the current one and, during a rotation overlap, the previous one), optionally
+ * delivered to Secret Manager. Keys are handed out only once the policy exists.
  */
 export class PlakarCredential extends pulumi.ComponentResource {
-  static readonly type = "plakar-scaleway-iam:iam:Credential";
+  /** The IAM application's ID. */
+  public readonly applicationId: pulumi.Output<string>;
+  /** The policy's ID. */
+  public readonly policyId: pulumi.Output<string>;
+  /** The current key's access key; resolves only once the policy exists. */
+  public readonly accessKey: pulumi.Output<string>;
+  /** The current key's secret key: always a Pulumi secret. */
+  public readonly secretKey: pulumi.Output<string>;
+  /** The previous key's secret key during a rotation overlap: always a Pulumi secret. */
+  public readonly previousSecretKey?: pulumi.Output<string>;
+  /** When the current key expires (RFC 3339). */
+  public readonly expiresAt: pulumi.Output<string>;
+  /** The keys in force: current and, during an overlap, previous. */
+  public readonly keys: pulumi.Output<IssuedKeys>;
+  /** The Secret Manager secret holding the current key, when delivered. */
+  public readonly delivery?: pulumi.Output<DeliveryInfo>;
+  /** What to type into Plakar. */
+  public readonly plakar: pulumi.Output<PlakarInstructions>;
 
-  readonly plan: CredentialPlan;
-  readonly application: scaleway.iam.Application;
-  readonly policy: scaleway.iam.Policy;
-  readonly current: IssuedKey;
-  readonly previous?: IssuedKey;
-  readonly delivery?: SecretDelivery;
-  /** What to type into Plakar for this use case. */
-  readonly plakar: pulumi.Output<PlakarInstructions>;
+  constructor(name: string, args: PlakarCredentialArgs, opts?: PlakarCredentialOptions) {
+    // Every check that can run now runs before anything is registered, the component itself included.
+    const stack = pulumi.getStack();
+    const now = opts?.now ?? new Date();
+    const ctx = { ...shippedData(), now };
+    const issues = new Issues();
+    const spec = specOf(name, stack, visibleNow(args) as ArgValues, issues);
+    const resolvedNow = issues.count === 0 ? checkCredential(spec, ctx, issues) : undefined;
+    if (issues.count > 0) throw new PlakarCredentialArgsError(name, issues.list);
 
-  constructor(name: string, args: PlakarCredentialArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(PlakarCredential.type, name, {}, opts);
-    const { plan } = args;
-    const protect = args.protect ?? false;
-    this.plan = plan;
+    const { now: _now, protect, ...componentOpts } = opts ?? {};
+    super(
+      "plakar-scaleway-iam:index:PlakarCredential",
+      name,
+      {},
+      {
+        ...componentOpts,
+        aliases: [...(componentOpts.aliases ?? []), { type: LEGACY_TYPE }],
+      },
+    );
+    const protectChildren = protect ?? false;
 
-    this.application = new scaleway.iam.Application(
+    // The rest of the checks run once every Output resolves; a refusal fails every child's registration.
+    const resolved: pulumi.Output<ResolvedCredential> = resolvedNow
+      ? pulumi.output(resolvedNow)
+      : pulumi.output(args as unknown as pulumi.Input<ArgValues>).apply((values) => {
+          const late = new Issues();
+          const full = specOf(name, stack, values, late);
+          if (late.count > 0) throw new PlakarCredentialArgsError(name, late.list);
+          try {
+            return resolveCredential(full, ctx);
+          } catch (err) {
+            throw new PlakarCredentialArgsError(name, configIssuesOf(err) ?? [{ path: "args", message: String(err) }]);
+          }
+        });
+
+    const application = new scaleway.iam.Application(
       `${name}-app`,
-      { name: plan.name, description: plan.description, organizationId: plan.organizationId, tags: [...plan.tags] },
-      { parent: this, protect },
+      {
+        name: resolved.name,
+        description: resolved.description,
+        organizationId: resolved.organizationId,
+        tags: resolved.tags.apply((t) => [...t]),
+      },
+      { parent: this, protect: protectChildren },
     );
 
-    this.policy = new scaleway.iam.Policy(
+    const policy = new scaleway.iam.Policy(
       `${name}-policy`,
       {
-        name: plan.name,
-        description: plan.description,
-        organizationId: plan.organizationId,
-        tags: [...plan.tags],
-        applicationId: this.application.id,
-        rules: [
-          "organizationId" in plan.rule
-            ? { organizationId: plan.rule.organizationId, permissionSetNames: [...plan.rule.permissionSetNames] }
-            : { projectIds: [...plan.rule.projectIds], permissionSetNames: [...plan.rule.permissionSetNames] },
-        ],
+        name: resolved.name,
+        description: resolved.description,
+        organizationId: resolved.organizationId,
+        tags: resolved.tags.apply((t) => [...t]),
+        applicationId: application.id,
+        rules: resolved.rules.apply((rules) => rules.map(toPolicyRule)),
       },
-      { parent: this, protect },
+      { parent: this, protect: protectChildren },
     );
 
-    this.current = this.issueKey(plan.keys.current);
-    if (plan.keys.previous) this.previous = this.issueKey(plan.keys.previous);
+    // Which keys exist is known now (the rotation is plain); what they hold comes from the resolved credential.
+    const generations = scheduledGenerations(spec.expiry, now.getTime());
+    const issueKey = (slot: "current" | "previous", generation: string | undefined) => {
+      const planned = resolved.apply((r) => {
+        const key = r.keys[slot];
+        if (!key) throw new Error(`internal: no ${slot} key planned for generation ${generation}`);
+        return key;
+      });
+      const apiKey = new scaleway.iam.ApiKey(
+        keyResourceName(name, generation),
+        {
+          applicationId: application.id,
+          description: planned.description,
+          expiresAt: planned.expiresAt,
+          defaultProjectId: resolved.apply((r) => r.preferredProject?.id),
+        },
+        {
+          parent: this,
+          dependsOn: [policy],
+          // Never protected: rotation must be able to delete old keys. A rotated key keeps the expiry it was created
+          // with: a new overlapDays must not replace the live key in place (the provider replaces on expiresAt); it
+          // applies from the next generation.
+          protect: false,
+          ...(generation ? { ignoreChanges: ["expiresAt"] } : {}),
+        },
+      );
+      return {
+        // Resolves only once the policy exists as well as the key.
+        accessKey: pulumi.all([apiKey.accessKey, policy.id]).apply(([accessKey]) => accessKey),
+        // The provider marks secretKey secret, but only the engine honours that; wrap it ourselves.
+        secretKey: pulumi.secret(apiKey.secretKey),
+        // The key's actual expiry (what check-expiry must judge), not the one planned today.
+        expiresAt: pulumi.all([apiKey.expiresAt, planned]).apply(([actual, p]) => actual ?? p.expiresAt),
+        generation,
+      };
+    };
+    const current = issueKey("current", generations.current?.generation);
+    const previous = generations.previous ? issueKey("previous", generations.previous.generation) : undefined;
 
-    if (plan.delivery) {
-      this.delivery = new SecretDelivery(
+    let secretId: pulumi.Output<string | undefined> = pulumi.output(undefined);
+    if (spec.delivery) {
+      const where = resolved.apply((r) => {
+        if (!r.delivery) throw new Error("internal: delivery requested but not resolved");
+        return r.delivery;
+      });
+      const delivery = new SecretDelivery(
         `${name}-delivery`,
         {
-          plan: plan.delivery,
-          accessKey: this.current.accessKey,
-          secretKey: this.current.secretKey,
-          generation: this.current.generation,
-          protect,
+          secretName: name,
+          folder: where.folder,
+          projectId: where.project.id,
+          region: where.region,
+          tags: where.tags.apply((t) => [...t]),
+          extraFields: where.extraFields,
+          accessKey: current.accessKey,
+          secretKey: current.secretKey,
+          generation: current.generation,
+          protect: protectChildren,
         },
         { parent: this },
       );
+      secretId = delivery.secretId;
+      this.delivery = pulumi.all([delivery.secretId, where]).apply(([id, w]) => ({
+        secretId: id,
+        path: w.fullPath,
+        projectId: w.project.id,
+        region: w.region,
+      }));
     }
-    this.plakar = this.plakarFields();
+
+    this.applicationId = application.id;
+    this.policyId = policy.id;
+    this.accessKey = current.accessKey;
+    this.secretKey = current.secretKey;
+    this.expiresAt = current.expiresAt;
+    if (previous) this.previousSecretKey = previous.secretKey;
+    const issued = (k: typeof current) =>
+      pulumi.all([k.accessKey, k.expiresAt]).apply(([accessKey, expiresAt]): IssuedKey => ({
+        accessKey,
+        expiresAt,
+        ...(k.generation ? { generation: k.generation } : {}),
+      }));
+    this.keys = pulumi
+      .all([issued(current), previous ? issued(previous) : pulumi.output(undefined)])
+      .apply(([c, p]): IssuedKeys => (p ? { current: c, previous: p } : { current: c }));
+    this.plakar = pulumi
+      .all([resolved, current.accessKey, secretId])
+      .apply(([r, accessKey, id]) => plakarInstructions(r, accessKey, id));
 
     this.registerOutputs({
-      applicationId: this.application.id,
-      policyId: this.policy.id,
-      accessKey: this.current.accessKey,
-      secretKey: this.current.secretKey,
+      applicationId: this.applicationId,
+      policyId: this.policyId,
+      accessKey: this.accessKey,
+      secretKey: this.secretKey,
+      previousSecretKey: this.previousSecretKey,
+      expiresAt: this.expiresAt,
+      keys: this.keys,
+      delivery: this.delivery,
+      plakar: this.plakar,
     });
   }
+}
 
-  private issueKey(key: KeyPlan): IssuedKey {
-    const apiKey = new scaleway.iam.ApiKey(
-      key.resourceName,
-      {
-        applicationId: this.application.id,
-        description: key.description,
-        expiresAt: key.expiresAt,
-        ...(this.plan.preferredProject ? { defaultProjectId: this.plan.preferredProject.id } : {}),
-      },
-      {
-        parent: this,
-        dependsOn: [this.policy],
-        // Never protected: rotation must be able to delete old keys. A rotated key keeps the expiry it was created
-        // with: a new overlapDays must not replace the live key in place (the provider replaces on expiresAt); it
-        // applies from the next generation.
-        ...(key.generation ? { ignoreChanges: ["expiresAt"] } : {}),
-      },
-    );
-    return {
-      // Resolves only once the policy exists as well as the key.
-      accessKey: pulumi.all([apiKey.accessKey, this.policy.id]).apply(([accessKey]) => accessKey),
-      // The provider marks secretKey secret, but only the engine honours that; wrap it ourselves.
-      secretKey: pulumi.secret(apiKey.secretKey),
-      // The key's actual expiry (what check-expiry must judge), not the one planned today.
-      expiresAt: apiKey.expiresAt.apply((actual) => actual ?? key.expiresAt),
-      ...(key.generation ? { generation: key.generation } : {}),
-    };
-  }
+function toPolicyRule(rule: Rule) {
+  return "organizationId" in rule
+    ? { organizationId: rule.organizationId, permissionSetNames: [...rule.permissionSetNames] }
+    : { projectIds: [...rule.projectIds], permissionSetNames: [...rule.permissionSetNames] };
+}
 
-  private plakarFields(): pulumi.Output<PlakarInstructions> {
-    const secretId = this.delivery?.secretId ?? pulumi.output(undefined);
-    const { integration } = this.plan.plakar;
-    return pulumi.all([this.current.accessKey, secretId]).apply(([accessKey, id]) => ({
-      integration,
-      ...(id !== undefined ? { secretId: id } : {}),
-      fields: this.plan.plakar.fields.map((field): PlakarField => {
-        if (id !== undefined && field.secretField) return { label: field.label, value: `${id}#${field.secretField}` };
-        if (field.from === "accessKey") return { label: field.label, value: accessKey };
-        if (field.from === "secretKey") {
-          return { label: field.label, hint: "the secretKey output: pulumi stack output --show-secrets credentials" };
-        }
-        return field.value !== undefined
-          ? { label: field.label, value: field.value }
-          : { label: field.label, ...(field.hint ? { hint: field.hint } : {}) };
-      }),
-    }));
-  }
+function plakarInstructions(r: ResolvedCredential, accessKey: string, id: string | undefined): PlakarInstructions {
+  return {
+    integration: r.plakar.integration,
+    ...(id !== undefined ? { secretId: id } : {}),
+    fields: r.plakar.fields.map((field): PlakarField => {
+      if (id !== undefined && field.secretField) return { label: field.label, value: `${id}#${field.secretField}` };
+      if (field.from === "accessKey") return { label: field.label, value: accessKey };
+      if (field.from === "secretKey") {
+        return { label: field.label, hint: "the secretKey output: pulumi stack output --show-secrets credentials" };
+      }
+      return field.value !== undefined
+        ? { label: field.label, value: field.value }
+        : { label: field.label, ...(field.hint ? { hint: field.hint } : {}) };
+    }),
+  };
 }

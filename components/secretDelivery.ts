@@ -1,10 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as scaleway from "@pulumiverse/scaleway";
-import type { DeliveryPlan } from "../lib/plan";
 
 export interface SecretDeliveryArgs {
-  /** Where the secret lives and what plain fields go with the key (from lib/plan.ts). */
-  readonly plan: DeliveryPlan;
+  /** Name of the secret: the credential's name. */
+  readonly secretName: string;
+  /** The secret's folder, e.g. `/plakar/prod`. */
+  readonly folder: pulumi.Input<string>;
+  readonly projectId: pulumi.Input<string>;
+  readonly region: pulumi.Input<string>;
+  readonly tags: pulumi.Input<string[]>;
+  /** Plain values written next to the key (`project_id`, `region`). */
+  readonly extraFields: pulumi.Input<Record<string, string>>;
   /** The current key's access key. */
   readonly accessKey: pulumi.Input<string>;
   /** The current key's secret key; stored only inside the (secret) version data. */
@@ -17,7 +23,7 @@ export interface SecretDeliveryArgs {
 
 /**
  * A key-value secret in Scaleway Secret Manager holding a credential's current key, for Plakar's secret provider to
- * read. The secret keeps its name: a new key only writes a new version.
+ * read. The secret keeps its name: a new key only writes a new version. Internal to PlakarCredential.
  */
 export class SecretDelivery extends pulumi.ComponentResource {
   static readonly type = "plakar-scaleway-iam:secrets:Delivery";
@@ -29,38 +35,38 @@ export class SecretDelivery extends pulumi.ComponentResource {
 
   constructor(name: string, args: SecretDeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
     super(SecretDelivery.type, name, {}, opts);
-    const { plan } = args;
     const protect = args.protect ?? false;
 
     this.secret = new scaleway.secrets.Secret(
       `${name}-secret`,
       {
-        name: plan.name,
-        path: plan.folder,
-        projectId: plan.project.id,
-        region: plan.region,
+        name: args.secretName,
+        path: args.folder,
+        projectId: args.projectId,
+        region: args.region,
         type: "key_value",
-        description: `Plakar credential ${plan.name}, written by Pulumi`,
-        tags: [...plan.tags],
+        description: `Plakar credential ${args.secretName}, written by Pulumi`,
+        tags: args.tags,
         protected: protect,
       },
       { parent: this, protect },
     );
 
+    // Plakar's secret provider reads these fields as `<secret_id>#access_key`, `#secret_key`, ...
     const data = pulumi
-      .all([args.accessKey, args.secretKey])
-      .apply(([accessKey, secretKey]) =>
-        JSON.stringify({ access_key: accessKey, secret_key: secretKey, ...plan.extraFields }),
+      .all([args.accessKey, args.secretKey, args.extraFields])
+      .apply(([accessKey, secretKey, extra]) =>
+        JSON.stringify({ access_key: accessKey, secret_key: secretKey, ...extra }),
       );
     this.version = new scaleway.secrets.Version(
       `${name}-secret-version`,
       {
         secretId: this.secret.id,
-        region: plan.region,
+        region: args.region,
         description: `key generation ${args.generation ?? "pinned"}`,
         data: pulumi.secret(data),
       },
-      { parent: this },
+      { parent: this, protect: false },
     );
 
     this.secretId = this.secret.id.apply((id) => id.split("/").pop() ?? id);

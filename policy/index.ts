@@ -1,9 +1,9 @@
 /**
  * The policy pack's entry point: `pulumi preview --policy-pack policy` from the project root (see PulumiPolicy.yaml).
- * Only wiring: the policies are in policies.ts, the rules they apply in ../lib/rules.ts, the catalog in presets/.
+ * Only wiring: the policies are in policies.ts, the rules they apply in ../domain/rules.ts, the catalog in presets/.
  */
 import { PolicyPack } from "@pulumi/policy";
-import { loadCatalog } from "../lib/presets";
+import { loadCatalog } from "../domain/catalog";
 import { buildPolicies, PACK_NAME } from "./policies";
 
 new PolicyPack(PACK_NAME, { enforcementLevel: "mandatory", policies: buildPolicies(loadCatalog()) });

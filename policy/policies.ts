@@ -1,5 +1,5 @@
 /**
- * The policies of the pack, wired to the pure rules of ../lib/rules.ts. Kept apart from index.ts, which only serves
+ * The policies of the pack, wired to the pure rules of ../domain/rules.ts. Kept apart from index.ts, which only serves
  * them, so that tests can call every policy's validation with hand-made arguments (importing index.ts would start the
  * pack's gRPC server).
  *
@@ -19,7 +19,7 @@ import {
 // The two resource classes only: the package's index would make ts-node type-check all of Scaleway at every start.
 import { ApiKey } from "@pulumiverse/scaleway/iam/apiKey";
 import { Policy } from "@pulumiverse/scaleway/iam/policy";
-import type { Catalog } from "../lib/presets";
+import type { Catalog } from "../domain/catalog";
 import {
   API_KEY_KEYS,
   API_KEY_TYPE,
@@ -34,7 +34,7 @@ import {
   ruleScopeViolations,
   UNKNOWN,
   uncataloguedSetViolations,
-} from "../lib/rules";
+} from "../domain/rules";
 
 /** The pack's name, as `pulumi preview` reports it. */
 export const PACK_NAME = "plakar-scaleway-iam";

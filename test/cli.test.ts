@@ -4,14 +4,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { assessExpiry, renderExpiryTable } from "../lib/expiry";
-import { ConfigError } from "../lib/errors";
+import { assessExpiry, renderExpiryTable } from "../tools/expiry";
+import { ConfigError } from "../domain/errors";
 
 const ROOT = path.join(__dirname, "..");
 
 /** Runs a script; `input` is piped to it, and without one its standard input is /dev/null (as in CI). */
 function run(script: string, args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.js"), script.replace(/\.ts$/, ""), ...args], {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "tools", "run.js"), script.replace(/\.ts$/, ""), ...args], {
     cwd: ROOT,
     ...(input === undefined ? { stdio: ["ignore", "pipe", "pipe"] } : { input }),
     encoding: "utf8",
@@ -165,7 +165,7 @@ describe("check-expiry (command)", () => {
 
   it("waits for a slow writer on the pipe, as after `pulumi stack output`", () => {
     const file = tmpFile("expiring.json", JSON.stringify(healthy));
-    const script = `(sleep 2; cat '${file}') | '${process.execPath}' scripts/run.js check-expiry --within 60 --now 2026-12-20T00:00:00Z`;
+    const script = `(sleep 2; cat '${file}') | '${process.execPath}' tools/run.js check-expiry --within 60 --now 2026-12-20T00:00:00Z`;
     const r = spawnSync("bash", ["-c", script], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
     expect(r.stdout).toMatch(/from standard input/);
     expect(r.status).toBe(1);

@@ -1,8 +1,11 @@
-/** The PlakarCredential component under Pulumi's mock runtime: recorded inputs, names, dependencies, secrets. */
+/**
+ * The PlakarCredential component under Pulumi's mock runtime, used as another team's program would: recorded
+ * inputs, names, dependencies, secrets, Outputs as arguments, and refusals before anything is registered.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { PlakarCredential } from "../components/credential";
-import { APPS, BACKUPS, baseConfig, ORG, plan } from "./support/config";
+import { PlakarCredential, PlakarCredentialArgsError } from "../components";
+import { APPS, BACKUPS, ORG } from "./support/config";
 
 interface Recorded {
   type: string;
@@ -12,6 +15,7 @@ interface Recorded {
 
 const recorded: Recorded[] = [];
 const SECRET = "mock-secret-key-value";
+const NOW = new Date("2026-12-20T00:00:00Z");
 
 // Mocks must be in place before any component is constructed (describe bodies run at collection time).
 // setMocks applies synchronously; its promise carries nothing.
@@ -30,7 +34,7 @@ void pulumi.runtime.setMocks(
       throw new Error(`unexpected invoke ${args.token}`);
     },
   },
-  "plakar-scaleway-iam",
+  "consumer",
   "staging",
   false,
 );
@@ -46,23 +50,20 @@ function value<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
 
-const config = baseConfig({
-  credentials: {
-    buckets: {
-      preset: "object-storage",
-      projects: ["apps", "backups"],
-      preferredProject: "backups",
-    },
-    inventory: { preset: "inventory", projects: ["backups", "apps"] },
-  },
-});
-
 describe("PlakarCredential", () => {
-  const stackPlan = plan(config, { now: new Date("2026-12-20T00:00:00Z") });
-  const [buckets, inventory] = stackPlan.credentials.map((c) => new PlakarCredential(c.key, { plan: c }));
+  const buckets = new PlakarCredential(
+    "buckets",
+    { organizationId: ORG, projectIds: [APPS, BACKUPS], preset: "object-storage", preferredProjectId: BACKUPS },
+    { now: NOW },
+  );
+  const inventory = new PlakarCredential(
+    "inventory",
+    { organizationId: ORG, projectIds: [BACKUPS, APPS], preset: "inventory" },
+    { now: NOW },
+  );
 
-  it("creates an application named <prefix><stack>-<credential>, in the organization", async () => {
-    await value(buckets.application.urn);
+  it("creates an application named plakar-<stack>-<component name> by default, in the organization", async () => {
+    await value(buckets.applicationId);
     expect(find("scaleway:iam/application:Application", "buckets-app").inputs).toMatchObject({
       name: "plakar-staging-buckets",
       organizationId: ORG,
@@ -71,7 +72,7 @@ describe("PlakarCredential", () => {
   });
 
   it("creates a policy whose principal is that application, with one project-scoped rule", async () => {
-    await value(buckets.policy.urn);
+    await value(buckets.policyId);
     const policy = find("scaleway:iam/policy:Policy", "buckets-policy").inputs;
     expect(policy.name).toBe("plakar-staging-buckets");
     expect(policy.applicationId).toBe("buckets-app-id");
@@ -90,8 +91,9 @@ describe("PlakarCredential", () => {
   });
 
   it("issues the current and (during the overlap) the previous key, named by generation, with a preferred project", async () => {
-    await value(buckets.current.accessKey);
-    await value(buckets.previous!.accessKey);
+    const keys = await value(buckets.keys);
+    expect(keys.current.generation).toBe("2026-12-16");
+    expect(keys.previous?.generation).toBe("2026-09-17");
     expect(find("scaleway:iam/apiKey:ApiKey", "buckets-key-2026-12-16").inputs).toEqual({
       applicationId: "buckets-app-id",
       description:
@@ -100,29 +102,30 @@ describe("PlakarCredential", () => {
       defaultProjectId: BACKUPS,
     });
     expect(find("scaleway:iam/apiKey:ApiKey", "buckets-key-2026-09-17").inputs.expiresAt).toBe("2026-12-30T00:00:00Z");
+    expect(await value(buckets.expiresAt)).toBe("2027-03-30T00:00:00Z");
   });
 
   it("gives no defaultProjectId to a key without Object Storage sets", async () => {
-    await value(inventory.current.accessKey);
+    await value(inventory.accessKey);
     const key = find("scaleway:iam/apiKey:ApiKey", "inventory-key-2026-12-16").inputs;
     expect(key).not.toHaveProperty("defaultProjectId");
     expect(key.applicationId).toBe("inventory-app-id");
   });
 
   it("marks secret keys as Pulumi secrets and access keys as plain", async () => {
-    expect(await pulumi.isSecret(buckets.current.secretKey)).toBe(true);
-    expect(await pulumi.isSecret(buckets.previous!.secretKey)).toBe(true);
-    expect(await value(buckets.current.secretKey)).toBe(SECRET);
-    expect(await pulumi.isSecret(buckets.current.accessKey)).toBe(false);
-    expect(await value(buckets.current.accessKey)).toBe("SCW-buckets-key-2026-12-16");
+    expect(await pulumi.isSecret(buckets.secretKey)).toBe(true);
+    expect(await pulumi.isSecret(buckets.previousSecretKey!)).toBe(true);
+    expect(await value(buckets.secretKey)).toBe(SECRET);
+    expect(await pulumi.isSecret(buckets.accessKey)).toBe(false);
+    expect(await value(buckets.accessKey)).toBe("SCW-buckets-key-2026-12-16");
+    expect(JSON.stringify(await value(buckets.keys))).not.toContain(SECRET);
   });
 
   it("tells the user what to type into Plakar, without the secret", async () => {
     const instructions = await value(inventory.plakar);
     expect(instructions.integration).toBe("Scaleway inventory");
     expect(instructions).not.toHaveProperty("secretId");
-    const fields = instructions.fields;
-    expect(fields).toEqual([
+    expect(instructions.fields).toEqual([
       { label: "Name", value: "plakar-staging-inventory" },
       {
         label: "Project ID",
@@ -134,19 +137,83 @@ describe("PlakarCredential", () => {
         hint: "the secretKey output: pulumi stack output --show-secrets credentials",
       },
     ]);
-    expect(JSON.stringify(fields)).not.toContain(SECRET);
+    expect(JSON.stringify(instructions)).not.toContain(SECRET);
     expect(await pulumi.isSecret(inventory.plakar)).toBe(false);
   });
 
   it("registers nothing but the component, application, policy and keys", async () => {
-    await value(inventory.current.accessKey);
+    await value(inventory.accessKey);
     const mine = recorded.filter((r) => r.name.startsWith("inventory"));
     expect(mine.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
-      "plakar-scaleway-iam:iam:Credential::inventory",
+      "plakar-scaleway-iam:index:PlakarCredential::inventory",
       "scaleway:iam/apiKey:ApiKey::inventory-key-2026-09-17",
       "scaleway:iam/apiKey:ApiKey::inventory-key-2026-12-16",
       "scaleway:iam/application:Application::inventory-app",
       "scaleway:iam/policy:Policy::inventory-policy",
     ]);
+  });
+});
+
+describe("PlakarCredential from another program", () => {
+  // Project IDs that only exist once another resource is created: Outputs, as a scaleway.account.Project gives.
+  const later = <T>(v: T) => pulumi.output(Promise.resolve(v));
+
+  it("lets two components built from identical args live side by side (names come from the component)", async () => {
+    const args = { organizationId: ORG, projectIds: [later(APPS)], preset: "inventory" };
+    const a = new PlakarCredential("team-a", args, { now: NOW });
+    const b = new PlakarCredential("team-b", args, { now: NOW });
+    const [urnA, urnB] = await Promise.all([value(a.urn), value(b.urn), value(a.accessKey), value(b.accessKey)]);
+    expect(urnA).not.toBe(urnB);
+    expect(find("scaleway:iam/apiKey:ApiKey", "team-a-key-2026-12-16").inputs.applicationId).toBe("team-a-app-id");
+    expect(find("scaleway:iam/apiKey:ApiKey", "team-b-key-2026-12-16").inputs.applicationId).toBe("team-b-app-id");
+    expect(find("scaleway:iam/policy:Policy", "team-a-policy").inputs.rules).toEqual([
+      { projectIds: [APPS], permissionSetNames: ["AllProductsReadOnly"] },
+    ]);
+  });
+
+  it("takes project IDs given as Outputs and resolves the preferred project against them", async () => {
+    const c = new PlakarCredential(
+      "late-store",
+      {
+        organizationId: later(ORG),
+        projectIds: later([APPS, BACKUPS]),
+        preset: "object-storage",
+        preferredProjectId: later(BACKUPS),
+        name: later("plakar-late-store"),
+      },
+      { now: NOW },
+    );
+    await value(c.accessKey);
+    expect(find("scaleway:iam/apiKey:ApiKey", "late-store-key-2026-12-16").inputs.defaultProjectId).toBe(BACKUPS);
+    expect(find("scaleway:iam/application:Application", "late-store-app").inputs.name).toBe("plakar-late-store");
+  });
+
+  it("refuses an organization-scoped set before registering anything, naming args.permissionSets[i]", () => {
+    const before = recorded.length;
+    let error: unknown;
+    try {
+      new PlakarCredential(
+        "too-much",
+        { organizationId: ORG, projectIds: [later(APPS)], permissionSets: ["AllProductsReadOnly", "IAMManager"] },
+        { now: NOW },
+      );
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(PlakarCredentialArgsError);
+    expect((error as PlakarCredentialArgsError).issues).toEqual([
+      {
+        path: "args.permissionSets[1]",
+        message:
+          '"IAMManager" is organization-scoped ("Access to Organization features"); Plakar only needs project-scoped sets ("Access to resources")',
+      },
+    ]);
+    expect(recorded.length).toBe(before);
+  });
+
+  it("names a misspelled argument with the closest one", () => {
+    expect(
+      () => new PlakarCredential("typo", { organizationId: ORG, projectId: [APPS], preset: "inventory" } as never),
+    ).toThrow(/args\.projectId: unknown argument \(did you mean "projectIds"\?\)/);
   });
 });

@@ -4,8 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { type OfflinePlan, runOffline } from "../lib/offline";
-import { renderJson, renderMarkdown, renderTable } from "../lib/render";
+import { type OfflinePlan, runOffline } from "../tools/offline";
+import { renderJson, renderMarkdown, renderTable } from "../tools/render";
 import { APPS, BACKUPS, baseConfig, issuesOf, plan } from "./support/config";
 
 const ROOT = path.join(__dirname, "..");
@@ -35,7 +35,7 @@ describe("delivery plan (pure)", () => {
       name: "inventory",
       folder: "/teams/plakar/prod",
       fullPath: "/teams/plakar/prod/inventory",
-      project: { alias: "backups", id: BACKUPS },
+      project: { label: "backups", id: BACKUPS },
       region: "nl-ams",
       tags: ["managed-by=pulumi", "stack=prod", "use-case=inventory"],
       extraFields: { project_id: APPS },
@@ -177,7 +177,7 @@ describe("delivery resources (mock runtime)", () => {
     const currentKey = result.resources.find(
       (r) =>
         r.name ===
-        `inventory-key-${result.plan.credentials.find((c) => c.key === "inventory")!.keys.current.generation}`,
+        `inventory-key-${result.resolved.credentials.find((c) => c.key === "inventory")!.keys.current.generation}`,
     )!;
     expect(version.dependsOn).toContain(currentKey.urn);
   });
@@ -217,7 +217,7 @@ describe("delivery resources (mock runtime)", () => {
   });
 
   it("shows the delivery in every plan format, and never the secret", () => {
-    const views = [renderJson(result), renderTable(result), renderMarkdown(result.plan)];
+    const views = [renderJson(result), renderTable(result), renderMarkdown(result.resolved)];
     for (const view of views) {
       expect(view).toContain("/plakar/prod/inventory");
       expect(view).not.toContain(SECRET);

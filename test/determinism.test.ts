@@ -5,10 +5,10 @@
 import * as fs from "fs";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../lib/errors";
-import type { OfflinePlan } from "../lib/offline";
-import { planStack } from "../lib/plan";
-import { renderJson, renderMarkdown, renderTable } from "../lib/render";
+import { ConfigError } from "../domain/errors";
+import type { OfflinePlan } from "../tools/offline";
+import { resolveStack } from "../domain/stack";
+import { renderJson, renderMarkdown, renderTable } from "../tools/render";
 import {
   FC_PARAMS,
   planContext,
@@ -92,15 +92,15 @@ describe("determinism: the pure planner (fuzzed)", () => {
     let reorderedSomething = 0;
     fc.assert(
       fc.property(validCaseArb, fc.integer(), (c, seed) => {
-        const first = JSON.stringify(planStack(c.config, planContext(c)));
+        const first = JSON.stringify(resolveStack(c.config, planContext(c)));
         const again = JSON.stringify(
-          planStack(structuredClone(c.config), planContext({ stack: c.stack, now: new Date(c.now.getTime()) })),
+          resolveStack(structuredClone(c.config), planContext({ stack: c.stack, now: new Date(c.now.getTime()) })),
         );
         const shuffled = reorder(c.config, new Rng(seed));
         if (JSON.stringify(shuffled) !== JSON.stringify(c.config)) reorderedSomething++;
         expect(again).toBe(first);
-        expect(JSON.stringify(planStack(shuffled, planContext(c)))).toBe(first);
-        expect(JSON.stringify(planStack(reversed(c.config), planContext(c)))).toBe(first);
+        expect(JSON.stringify(resolveStack(shuffled, planContext(c)))).toBe(first);
+        expect(JSON.stringify(resolveStack(reversed(c.config), planContext(c)))).toBe(first);
       }),
       { ...FC_PARAMS, numRuns: 300 },
     );
@@ -114,7 +114,7 @@ describe("determinism: the pure planner (fuzzed)", () => {
         fc.pre(m !== undefined);
         const messages = [0, 1].map(() => {
           try {
-            planStack(structuredClone(m.config), planContext(c));
+            resolveStack(structuredClone(m.config), planContext(c));
             return "accepted";
           } catch (err) {
             return err instanceof ConfigError ? JSON.stringify(err.issues) : String(err);
@@ -147,7 +147,7 @@ describe("determinism: the offline plan of the real program", () => {
     const b = await freshOffline({ stack: "staging", now: new Date(NOW.getTime()) });
     expect(renderJson(b)).toBe(renderJson(a));
     expect(renderTable(b)).toBe(renderTable(a));
-    expect(renderMarkdown(b.plan)).toBe(renderMarkdown(a.plan));
+    expect(renderMarkdown(b.resolved)).toBe(renderMarkdown(a.resolved));
   });
 
   describe("a config and its reordering", () => {
@@ -176,7 +176,7 @@ describe("determinism: the offline plan of the real program", () => {
     }, 60_000);
 
     it("plans every credential, delivered ones included (control)", () => {
-      expect(runs[0].plan.credentials.map((c) => c.key)).toEqual([
+      expect(runs[0].resolved.credentials.map((c) => c.key)).toEqual([
         "buckets",
         "custom",
         "inventory",
@@ -191,7 +191,7 @@ describe("determinism: the offline plan of the real program", () => {
       expect(renderJson(runs[2]), "same file, second run").toBe(json);
       expect(renderJson(runs[1]), "reordered file").toBe(json);
       expect(renderTable(runs[1])).toBe(renderTable(runs[0]));
-      expect(renderMarkdown(runs[1].plan)).toBe(renderMarkdown(runs[0].plan));
+      expect(renderMarkdown(runs[1].resolved)).toBe(renderMarkdown(runs[0].resolved));
     });
 
     it("gives the same bytes from the CLI, in separate processes, for both files", () => {

@@ -6,8 +6,8 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../lib/errors";
-import { type StackPlan, planStack } from "../lib/plan";
+import { ConfigError } from "../domain/errors";
+import { type ResolvedStack, resolveStack } from "../domain/stack";
 import {
   type Case,
   DAY,
@@ -35,7 +35,7 @@ const feature = (name: string, on: boolean) => {
   if (on) features.set(name, features.get(name)! + 1);
 };
 
-function recordFeatures(c: Case, plan: StackPlan): void {
+function recordFeatures(c: Case, plan: ResolvedStack): void {
   const specs = Object.values(c.config.credentials);
   feature(
     'projects "*"',
@@ -95,26 +95,26 @@ function recordFeatures(c: Case, plan: StackPlan): void {
   feature("several credentials", plan.credentials.length >= 3);
 }
 
-function planOrExplain(c: Case): StackPlan {
+function planOrExplain(c: Case): ResolvedStack {
   try {
-    return planStack(c.config, planContext(c));
+    return resolveStack(c.config, planContext(c));
   } catch (err) {
     throw new Error(`a valid config was rejected: ${(err as Error).message}`);
   }
 }
 
-/** Asserts that planStack rejects the mutated config with a ConfigError naming `m.path`. */
+/** Asserts that resolveStack rejects the mutated config with a ConfigError naming `m.path`. */
 function expectRejected(c: Case, m: Mutated): ConfigError {
   let thrown: unknown;
-  let plan: StackPlan | undefined;
+  let plan: ResolvedStack | undefined;
   try {
-    plan = planStack(m.config, planContext(c));
+    plan = resolveStack(m.config, planContext(c));
   } catch (err) {
     thrown = err;
   }
   expect(
     plan === undefined,
-    `accepted, but ${m.path} is wrong; planned: ${JSON.stringify(plan?.credentials.map((p) => [p.key, p.rule]))}`,
+    `accepted, but ${m.path} is wrong; planned: ${JSON.stringify(plan?.credentials.map((p) => [p.key, p.rules[0]]))}`,
   ).toBe(true);
   expect(thrown, `rejected with something other than a ConfigError: ${String(thrown)}`).toBeInstanceOf(ConfigError);
   const err = thrown as ConfigError;
@@ -219,9 +219,9 @@ describe("fuzz: regressions (each a minimal config of a mistake the generators m
 
   it("never plans a pinned key that expires at or before now (sub-second pin)", () => {
     const c = with_((config) => (config.credentials.inventory.expiresAt = "2026-11-26T00:00:00.500Z"));
-    let plan: StackPlan | undefined;
+    let plan: ResolvedStack | undefined;
     try {
-      plan = planStack(c.config, planContext(c));
+      plan = resolveStack(c.config, planContext(c));
     } catch (err) {
       expect((err as ConfigError).issues.map((i) => i.path)).toContain("credentials.inventory.expiresAt");
     }
@@ -311,7 +311,7 @@ describe("fuzz: invalid configs through the real program (mock runtime)", () => 
     for (const [i, c] of samples.entries()) {
       const file = writeStackFile(dir, `valid-${i}.yaml`, c.config as unknown as Record<string, unknown>);
       const result = await freshOffline({ stack: c.stack, configFile: file, now: c.now });
-      for (const p of result.plan.credentials) {
+      for (const p of result.resolved.credentials) {
         for (const key of [p.keys.current, p.keys.previous]) {
           if (!key) continue;
           const res = result.resources.find(

@@ -7,10 +7,10 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../lib/errors";
-import { assessExpiry, renderExpiryTable } from "../lib/expiry";
-import { type OfflinePlan, SECRET_PLACEHOLDER } from "../lib/offline";
-import { renderJson, renderMarkdown, renderTable } from "../lib/render";
+import { ConfigError } from "../domain/errors";
+import { assessExpiry, renderExpiryTable } from "../tools/expiry";
+import { type OfflinePlan, SECRET_PLACEHOLDER } from "../tools/offline";
+import { renderJson, renderMarkdown, renderTable } from "../tools/render";
 import { PROJECT, ROOT } from "./support/arbitraries";
 import {
   freshOffline,
@@ -142,14 +142,14 @@ describe.each(["example stack staging", "example stack prod", "secret-manager de
     const { result } = get();
     expectNoLeak("renderJson (plan --json)", renderJson(result));
     expectNoLeak("renderTable (plan)", renderTable(result));
-    expectNoLeak("renderMarkdown (plan --format markdown)", renderMarkdown(result.plan));
+    expectNoLeak("renderMarkdown (plan --format markdown)", renderMarkdown(result.resolved));
     expectNoLeak("the whole offline result (resources, outputs, plan)", JSON.stringify(result));
   });
 
   it('stack outputs show every secret key as "[secret]" and nothing else carries it', () => {
     const { result } = get();
     const credentials = result.outputs.credentials as Record<string, Record<string, unknown>>;
-    expect(Object.keys(credentials).sort()).toEqual(result.plan.credentials.map((c) => c.key));
+    expect(Object.keys(credentials).sort()).toEqual(result.resolved.credentials.map((c) => c.key));
     let previous = 0;
     for (const [key, out] of Object.entries(credentials)) {
       expect(out.secretKey, `${key}.secretKey`).toBe(SECRET_PLACEHOLDER);
@@ -236,7 +236,7 @@ describe("no leaks: error messages", () => {
     const result = await freshOffline({ stack: "staging", configFile: file, now: NOW });
     expectNoLeak("plan --json", renderJson(result));
     expectNoLeak("plan table", renderTable(result));
-    expectNoLeak("plan markdown", renderMarkdown(result.plan));
+    expectNoLeak("plan markdown", renderMarkdown(result.resolved));
   });
 
   it("an encrypted (secure) value is refused without echoing its ciphertext", async () => {

@@ -1,6 +1,6 @@
 /** The pure config -> plan step, without Pulumi: resolution and every guardrail. */
 import { describe, expect, it } from "vitest";
-import { parsePreset } from "../lib/presets";
+import { parsePreset } from "../domain/presets";
 import { APPS, BACKUPS, baseConfig, catalog, issuesOf, NOW, ORG, plan, presets } from "./support/config";
 
 const REFERENCE_PRESETS: Record<string, string[]> = {
@@ -91,7 +91,7 @@ describe("resolution", () => {
         },
       }),
     );
-    expect(p.credentials[0].rule).toEqual({
+    expect(p.credentials[0].rules[0]).toEqual({
       projectIds: [APPS, BACKUPS].sort(),
       permissionSetNames: ["AllProductsReadOnly", "SecretManagerReadOnly", "SecretManagerSecretAccess"],
     });
@@ -102,7 +102,7 @@ describe("resolution", () => {
     const p = plan(
       baseConfig({ allowAllProjects: true, credentials: { inv: { preset: "inventory", projects: "*" } } }),
     );
-    expect(p.credentials[0].rule).toEqual({ organizationId: ORG, permissionSetNames: ["AllProductsReadOnly"] });
+    expect(p.credentials[0].rules[0]).toEqual({ organizationId: ORG, permissionSetNames: ["AllProductsReadOnly"] });
     expect(p.credentials[0].projects).toBe("*");
   });
 
@@ -113,7 +113,7 @@ describe("resolution", () => {
     expect(c.useCase).toBe("custom");
     expect(c.permissionSets).toEqual(["ObjectStorageObjectsRead"]);
     expect(c.tags).toContain("use-case=custom");
-    expect(c.preferredProject).toEqual({ alias: "backups", id: BACKUPS });
+    expect(c.preferredProject).toEqual({ label: "backups", id: BACKUPS });
   });
 
   it("gives a preferred project only to Object Storage credentials: the only project, or preferredProject", () => {

@@ -21,7 +21,7 @@ import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import * as scaleway from "@pulumiverse/scaleway";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { loadCatalog } from "../lib/presets";
+import { loadCatalog } from "../domain/catalog";
 import {
   API_KEY_TYPE,
   apiKeyExpiryViolations,
@@ -32,7 +32,7 @@ import {
   ruleScopeViolations,
   UNKNOWN,
   uncataloguedSetViolations,
-} from "../lib/rules";
+} from "../domain/rules";
 import { buildPolicies, isUnknownValueError, PACK_NAME, plainProps, toPlain } from "../policy/policies";
 
 const ROOT = path.join(__dirname, "..");
@@ -528,7 +528,7 @@ describe("the stack, as `pulumi preview` would register it", () => {
 
   /** The offline plan's registrations (the real index.ts under Pulumi's mocks), in a process of its own. */
   function registrations(stack: string, configFile?: string): Registered[] {
-    const args = ["--import", "tsx", "scripts/plan.ts", "--stack", stack, "--json", "--now", "2026-12-20T00:00:00Z"];
+    const args = ["--import", "tsx", "tools/plan.ts", "--stack", stack, "--json", "--now", "2026-12-20T00:00:00Z"];
     const out = execFileSync(process.execPath, configFile ? [...args, "--config", configFile] : args, {
       cwd: ROOT,
       encoding: "utf8",

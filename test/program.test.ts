@@ -4,8 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { ConfigError } from "../lib/errors";
-import { type OfflinePlan, type PlannedResource, runOffline } from "../lib/offline";
+import { ConfigError } from "../domain/errors";
+import { type OfflinePlan, type PlannedResource, runOffline } from "../tools/offline";
 
 const ROOT = path.join(__dirname, "..");
 const NOW = new Date("2026-11-26T12:00:00Z");
@@ -33,7 +33,7 @@ describe("example stacks", () => {
   for (const stack of ["staging", "prod"]) {
     it(`${stack}: one application, policy and key per credential, keys after their policy`, async () => {
       const result = await runOffline({ root: ROOT, stack, now: NOW });
-      const credentials = result.plan.credentials;
+      const credentials = result.resolved.credentials;
       expect(credentials.length).toBeGreaterThanOrEqual(3);
       const useCases = new Set(credentials.map((c) => c.useCase));
       for (const needed of ["inventory", "secret-provider", "object-storage"]) expect(useCases).toContain(needed);
@@ -62,7 +62,7 @@ describe("example stacks", () => {
     vi.resetModules();
     const prod = await runOffline({ root: ROOT, stack: "prod", now: NOW });
     const ids = (r: OfflinePlan) =>
-      new Set(r.plan.credentials.flatMap((c) => (c.projects === "*" ? [] : c.projects.map((p) => p.id))));
+      new Set(r.resolved.credentials.flatMap((c) => (c.projects === "*" ? [] : c.projects.map((p) => p.id))));
     const shared = [...ids(staging)].filter((id) => ids(prod).has(id));
     expect(ids(staging).size).toBeGreaterThan(0);
     expect(shared).toEqual([]);
@@ -97,7 +97,7 @@ describe("example stacks", () => {
     };
     walk(outputs, "");
     expect(secretPaths.every((p) => p.endsWith(".secretKey"))).toBe(true);
-    expect(secretPaths.length).toBeGreaterThanOrEqual(2 * result.plan.credentials.length);
+    expect(secretPaths.length).toBeGreaterThanOrEqual(2 * result.resolved.credentials.length);
   });
 });
 
@@ -161,6 +161,6 @@ describe("stack files", () => {
     });
     fs.appendFileSync(file, "  scaleway:secretKey:\n    secure: v1:AAAAencrypted\n");
     const result = await runOffline({ root: ROOT, configFile: file, now: NOW });
-    expect(result.plan.credentials.map((c) => c.key)).toEqual(["inventory"]);
+    expect(result.resolved.credentials.map((c) => c.key)).toEqual(["inventory"]);
   });
 });

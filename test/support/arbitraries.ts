@@ -5,8 +5,9 @@
  */
 import * as path from "path";
 import fc from "fast-check";
-import type { PlanContext } from "../../lib/plan";
-import { loadCatalog, loadPresets } from "../../lib/presets";
+import type { StackContext } from "../../domain/stack";
+import { loadCatalog } from "../../domain/catalog";
+import { loadPresets } from "../../domain/presets";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const PROJECT = "plakar-scaleway-iam";
@@ -86,7 +87,7 @@ export interface Case<C = RawStack> {
   readonly now: Date;
 }
 
-export function planContext(c: Pick<Case<unknown>, "stack" | "now">): PlanContext {
+export function planContext(c: Pick<Case<unknown>, "stack" | "now">): StackContext {
   return { stack: c.stack, now: c.now, catalog: CATALOG, presets: PRESETS };
 }
 
@@ -203,7 +204,10 @@ const descriptionArb = fc.oneof(
 const regionArb = fc.oneof(fc.constantFrom("fr-par", "nl-ams", "pl-waw"), fc.stringMatching(/^[a-z]{2}-[a-z]{3}$/));
 const pathPrefixArb = fc.oneof(
   fc.constantFrom("/", "/plakar", "/a/b.c_d-e"),
-  fc.stringMatching(/^(\/[A-Za-z0-9_.-]{1,8}){1,3}$/),
+  fc
+    .stringMatching(/^(\/[A-Za-z0-9_.-]{1,8}){1,3}$/)
+    // "." and ".." segments are refused: a folder is written as itself.
+    .filter((p) => p.split("/").every((s) => s !== "." && s !== "..")),
 );
 
 /**

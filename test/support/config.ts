@@ -1,7 +1,8 @@
 /** Shared fixtures: a valid base config and the planning context, for tests of the pure planner. */
-import { type PlanContext, planStack, type StackPlan } from "../../lib/plan";
-import { loadCatalog, loadPresets } from "../../lib/presets";
-import { ConfigError, type ConfigIssue } from "../../lib/errors";
+import { type StackContext, resolveStack, type ResolvedStack } from "../../domain/stack";
+import { loadCatalog } from "../../domain/catalog";
+import { loadPresets } from "../../domain/presets";
+import { ConfigError, type ConfigIssue } from "../../domain/errors";
 
 export const ORG = "5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
 export const APPS = "0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f";
@@ -11,7 +12,7 @@ export const NOW = new Date("2026-11-26T12:00:00Z");
 export const catalog = loadCatalog();
 export const presets = loadPresets(catalog);
 
-export function context(overrides: Partial<PlanContext> = {}): PlanContext {
+export function context(overrides: Partial<StackContext> = {}): StackContext {
   return { stack: "staging", now: NOW, catalog, presets, ...overrides };
 }
 
@@ -25,14 +26,14 @@ export function baseConfig(extra: Record<string, unknown> = {}): Record<string, 
   };
 }
 
-export function plan(config: Record<string, unknown>, overrides: Partial<PlanContext> = {}): StackPlan {
-  return planStack(config, context(overrides));
+export function plan(config: Record<string, unknown>, overrides: Partial<StackContext> = {}): ResolvedStack {
+  return resolveStack(config, context(overrides));
 }
 
 /** The issues of a config that must be rejected; fails the test if it is accepted. */
-export function issuesOf(config: unknown, overrides: Partial<PlanContext> = {}): readonly ConfigIssue[] {
+export function issuesOf(config: unknown, overrides: Partial<StackContext> = {}): readonly ConfigIssue[] {
   try {
-    planStack(config, context(overrides));
+    resolveStack(config, context(overrides));
   } catch (err) {
     if (err instanceof ConfigError) return err.issues;
     throw err;

@@ -709,6 +709,9 @@ export const MUTATIONS: readonly Mutation[] = [
         "/pla kar",
         "/a//b",
         "",
+        "/..",
+        "/plakar/../other",
+        "/./plakar",
       ]);
       return done(config, "secretManager.pathPrefix");
     },

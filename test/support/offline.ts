@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { vi } from "vitest";
 import { stringify } from "yaml";
-import { type OfflineOptions, type OfflinePlan, runOffline } from "../../lib/offline";
+import { type OfflineOptions, type OfflinePlan, runOffline } from "../../tools/offline";
 import { PROJECT, ROOT } from "./arbitraries";
 
 export function tempDir(): string {
@@ -66,14 +66,14 @@ export interface ScriptResult {
   readonly stderr: string;
 }
 
-/** Runs `scripts/<name>.ts` as `npm run <name>` would, stdin closed; `env` adds to the environment. */
+/** Runs `tools/<name>.ts` as `npm run <name>` would, stdin closed; `env` adds to the environment. */
 export function runScript(
   name: "plan" | "check-expiry",
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "scripts", "run.js"), name, ...args], {
+    const child = spawn(process.execPath, [path.join(ROOT, "tools", "run.js"), name, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],

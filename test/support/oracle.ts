@@ -3,7 +3,8 @@
  * from the rules (the issue, Scaleway's limits), not by re-running the planner's own code.
  */
 import { expect } from "vitest";
-import type { CredentialPlan, KeyPlan, StackPlan } from "../../lib/plan";
+import type { ApiKey as KeyPlan } from "../../domain/keys";
+import type { StackCredential, ResolvedStack } from "../../domain/stack";
 import {
   type Case,
   CATALOG,
@@ -37,7 +38,13 @@ function checkKey(label: string, key: KeyPlan, c: Case, max: number): number {
   return at;
 }
 
-function checkCredential(c: Case, key: string, spec: RawCredential, plan: CredentialPlan, stackPlan: StackPlan): void {
+function checkCredential(
+  c: Case,
+  key: string,
+  spec: RawCredential,
+  plan: StackCredential,
+  stackPlan: ResolvedStack,
+): void {
   const config: RawStack = c.config;
   const where = `credential ${key}`;
 
@@ -48,15 +55,16 @@ function checkCredential(c: Case, key: string, spec: RawCredential, plan: Creden
     expect(CATALOG.get(s)?.scope, `${where}: ${s} is a catalogued project-scoped set`).toBe("project");
 
   // One rule, exactly one scope.
-  const rule = plan.rule as unknown as Record<string, unknown>;
+  const rule = plan.rules[0] as unknown as Record<string, unknown>;
   const scopes = ["projectIds", "organizationId"].filter((k) => k in rule);
   expect(scopes, `${where}: the rule has exactly one scope`).toHaveLength(1);
   expect(Object.keys(rule).sort(), `${where}: rule keys`).toEqual([scopes[0], "permissionSetNames"].sort());
   expect(rule.permissionSetNames, `${where}: rule sets`).toEqual(sets);
   if (spec.projects === "*") {
-    expect(rule.organizationId, `${where}: "*" scopes the organization`).toBe(config.organizationId);
+    expect(rule.organizationId, `${where}: "*" scopes the organization`).toBe(config.organizationId.toLowerCase());
   } else {
-    const ids = sortedUnique(spec.projects.map((alias) => config.projects[alias]));
+    // Scaleway IDs are case-insensitive and written in lower case: one project, one entry.
+    const ids = sortedUnique(spec.projects.map((alias) => config.projects[alias].toLowerCase()));
     expect(rule.projectIds, `${where}: project IDs of the credential's aliases`).toEqual(ids);
     for (const id of ids)
       expect(typeof id === "string" && UUID_PATTERN.test(id), `${where}: project ID ${String(id)} is a UUID`).toBe(
@@ -118,13 +126,13 @@ function checkCredential(c: Case, key: string, spec: RawCredential, plan: Creden
   } else {
     expect(plan.preferredProject, `${where}: Object Storage sets need a preferred project`).toBeDefined();
     const preferred = plan.preferredProject!;
-    expect(preferred.id, `${where}: preferred project ID`).toBe(config.projects[preferred.alias]);
+    expect(preferred.id, `${where}: preferred project ID`).toBe(config.projects[preferred.label].toLowerCase());
     if (spec.preferredProject !== undefined)
-      expect(preferred.alias, `${where}: the preferred project set`).toBe(spec.preferredProject);
+      expect(preferred.label, `${where}: the preferred project set`).toBe(spec.preferredProject);
     if (spec.projects === "*") {
-      expect(Object.keys(config.projects), `${where}: preferred project is declared`).toContain(preferred.alias);
+      expect(Object.keys(config.projects), `${where}: preferred project is declared`).toContain(preferred.label);
     } else {
-      expect(spec.projects, `${where}: preferred project is one of its projects`).toContain(preferred.alias);
+      expect(spec.projects, `${where}: preferred project is one of its projects`).toContain(preferred.label);
       expect(rule.projectIds, `${where}: the rule covers the preferred project`).toContain(preferred.id);
     }
   }
@@ -137,7 +145,7 @@ function checkCredential(c: Case, key: string, spec: RawCredential, plan: Creden
       name: key,
       folder,
       fullPath: `${folder}/${key}`,
-      project: { alias: sm.project, id: config.projects[sm.project] },
+      project: { label: sm.project, id: config.projects[sm.project].toLowerCase() },
       region: sm.region ?? DEFAULTS.region,
     });
   } else {
@@ -152,10 +160,10 @@ function checkCredential(c: Case, key: string, spec: RawCredential, plan: Creden
 }
 
 /** Asserts every invariant of an accepted plan. */
-export function checkValidPlan(c: Case, plan: StackPlan): void {
+export function checkValidPlan(c: Case, plan: ResolvedStack): void {
   const config = c.config;
   expect(plan.stack).toBe(c.stack);
-  expect(plan.organizationId).toBe(config.organizationId);
+  expect(plan.organizationId).toBe(config.organizationId.toLowerCase());
   expect(plan.protect, "protect defaults to on for prod only").toBe(config.protect ?? c.stack === "prod");
   expect(
     plan.credentials.map((p) => p.key),

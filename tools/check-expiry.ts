@@ -8,11 +8,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseFlags, runMain, userPath } from "../lib/cli";
-import { parseInstant } from "../lib/clock";
-import { ConfigError } from "../lib/errors";
-import { assessExpiry, renderExpiryTable } from "../lib/expiry";
-import { runOffline } from "../lib/offline";
+import { parseFlags, runMain, userPath } from "./cli";
+import { parseInstant } from "./clock";
+import { ConfigError } from "../domain/errors";
+import { assessExpiry, renderExpiryTable } from "./expiry";
+import { runOffline } from "./offline";
 
 const USAGE =
   "npm run --silent check-expiry -- [--stack NAME] [--within DAYS] [--outputs FILE|-] [--json] [--now ISO-8601]";

@@ -3,11 +3,11 @@
  * [--format table|json|markdown]`. Runs the real index.ts under Pulumi's mock runtime; needs no credentials.
  */
 import * as path from "path";
-import { parseFlags, runMain, userPath } from "../lib/cli";
-import { parseInstant } from "../lib/clock";
-import { ConfigError } from "../lib/errors";
-import { runOffline } from "../lib/offline";
-import { renderJson, renderMarkdown, renderTable } from "../lib/render";
+import { parseFlags, runMain, userPath } from "./cli";
+import { parseInstant } from "./clock";
+import { ConfigError } from "../domain/errors";
+import { runOffline } from "./offline";
+import { renderJson, renderMarkdown, renderTable } from "./render";
 
 const USAGE =
   "npm run --silent plan -- [--stack NAME] [--config FILE] [--now ISO-8601] [--json] [--format table|json|markdown]";
@@ -51,7 +51,11 @@ async function main(): Promise<number> {
     now,
   });
   const out =
-    format === "json" ? renderJson(result) : format === "markdown" ? renderMarkdown(result.plan) : renderTable(result);
+    format === "json"
+      ? renderJson(result)
+      : format === "markdown"
+        ? renderMarkdown(result.resolved)
+        : renderTable(result);
   process.stdout.write(out);
   return 0;
 }

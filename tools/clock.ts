@@ -1,12 +1,7 @@
-import { ConfigError } from "./errors";
-import { isRealInstant } from "./schema";
+import { ConfigError } from "../domain/errors";
+import { isRealInstant } from "../domain/schema";
 
-/**
- * Overrides the program's clock for every time-based decision (key generations, expiry checks). Set by the offline
- * plan's `--now`; useful to preview what a scheduled run will do on a given date. Leave it unset for `pulumi up`.
- */
-export const NOW_ENV = "PLAKAR_SCALEWAY_IAM_NOW";
-
+/** The `--now` of the tools: the date a plan or check is made for. The stack itself only ever uses the real time. */
 /** An ISO-8601 date or date-time; without a zone it is read as UTC (what a naive `isoformat()` prints). */
 export function parseInstant(value: string, what: string): Date {
   const match = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(value);
@@ -24,9 +19,4 @@ export function parseInstant(value: string, what: string): Date {
     );
   }
   return new Date(ms);
-}
-
-export function clockNow(env: NodeJS.ProcessEnv = process.env): Date {
-  const value = env[NOW_ENV];
-  return value ? parseInstant(value, NOW_ENV) : new Date();
 }

@@ -1,38 +1,39 @@
 /** Human views of an offline plan: a terminal table per credential, and a Markdown access matrix. */
 import type { OfflinePlan } from "./offline";
-import type { CredentialPlan, KeyPlan, StackPlan } from "./plan";
-import { DAY_MS } from "./rotation";
+import type { ApiKey } from "../domain/keys";
+import type { ResolvedStack, StackCredential } from "../domain/stack";
+import { DAY_MS } from "../domain/rotation";
 
 export function daysLeft(expiresAt: string, now: string): number {
   return Math.floor((Date.parse(expiresAt) - Date.parse(now)) / DAY_MS);
 }
 
-function projectsText(c: CredentialPlan): string {
+function projectsText(c: StackCredential): string {
   return c.projects === "*"
     ? `* (all current and future projects of organization ${c.organizationId})`
-    : c.projects.map((p) => `${p.alias} (${p.id})`).join(", ");
+    : c.projects.map((p) => `${p.label} (${p.id})`).join(", ");
 }
 
-function keyText(k: KeyPlan, now: string): string {
+function keyText(k: ApiKey, now: string): string {
   const kind = k.generation ? `generation ${k.generation}` : "pinned";
   return `${k.expiresAt} (${daysLeft(k.expiresAt, now)} days left, ${kind})`;
 }
 
-function expiryPolicyText(c: CredentialPlan): string {
+function expiryPolicyText(c: StackCredential): string {
   return c.expiry.kind === "rotation"
     ? `rotates every ${c.expiry.rotateEveryDays} days, ${c.expiry.overlapDays} days overlap`
     : "pinned expiry, no rotation";
 }
 
-function deliveryText(c: CredentialPlan): string {
+function deliveryText(c: StackCredential): string {
   const d = c.delivery;
   return d
-    ? `Secret Manager ${d.fullPath} (project ${d.project.alias} ${d.project.id}, region ${d.region})`
+    ? `Secret Manager ${d.fullPath} (project ${d.project.label} ${d.project.id}, region ${d.region})`
     : "stack outputs";
 }
 
 export function renderTable(result: OfflinePlan): string {
-  const { plan } = result;
+  const plan = result.resolved;
   const lines: string[] = [
     `Offline plan of stack "${plan.stack}" (project ${result.project}) at ${plan.now}`,
     `Mock runtime: no Pulumi engine, no Scaleway API; IDs and keys are placeholders, secrets are never shown.`,
@@ -48,7 +49,7 @@ export function renderTable(result: OfflinePlan): string {
     if (c.keys.previous) rows.push(["previous key", `${keyText(c.keys.previous, plan.now)}, kept during the overlap`]);
     rows.push(
       ["rotation", expiryPolicyText(c)],
-      ["preferred project", c.preferredProject ? `${c.preferredProject.alias} (${c.preferredProject.id})` : "-"],
+      ["preferred project", c.preferredProject ? `${c.preferredProject.label} (${c.preferredProject.id})` : "-"],
       ["delivery", deliveryText(c)],
     );
     lines.push(`${c.key}  [${c.useCase}]`);
@@ -70,7 +71,7 @@ function md(text: string): string {
 }
 
 /** The access matrix: credential x projects x permission sets x key expiry x preferred project x delivery. */
-export function renderMarkdown(plan: StackPlan): string {
+export function renderMarkdown(plan: ResolvedStack): string {
   const lines = [
     `### Access report: stack \`${plan.stack}\``,
     "",
@@ -81,13 +82,13 @@ export function renderMarkdown(plan: StackPlan): string {
   ];
   for (const c of plan.credentials) {
     const projects =
-      c.projects === "*" ? "**all projects** (`*`)" : c.projects.map((p) => `${p.alias} \`${p.id}\``).join("<br>");
+      c.projects === "*" ? "**all projects** (`*`)" : c.projects.map((p) => `${p.label} \`${p.id}\``).join("<br>");
     const sets = c.permissionSets.map((s) => `\`${s}\``).join("<br>");
     let expiry = `${c.keys.current.expiresAt.slice(0, 10)} (${daysLeft(c.keys.current.expiresAt, plan.now)} d; ${c.expiry.kind === "rotation" ? `rotates every ${c.expiry.rotateEveryDays} d` : "pinned"})`;
     if (c.keys.previous) expiry += `<br>previous: ${c.keys.previous.expiresAt.slice(0, 10)}`;
-    const preferred = c.preferredProject ? `${c.preferredProject.alias} \`${c.preferredProject.id}\`` : "-";
+    const preferred = c.preferredProject ? `${c.preferredProject.label} \`${c.preferredProject.id}\`` : "-";
     const delivery = c.delivery
-      ? `Secret Manager \`${c.delivery.fullPath}\` (${c.delivery.project.alias}, ${c.delivery.region})`
+      ? `Secret Manager \`${c.delivery.fullPath}\` (${c.delivery.project.label}, ${c.delivery.region})`
       : "stack outputs";
     lines.push(`| \`${c.key}\` | ${c.useCase} | ${projects} | ${sets} | ${expiry} | ${preferred} | ${md(delivery)} |`);
   }

@@ -7,16 +7,14 @@
  * Values the engine cannot know yet (during `pulumi preview`, an ID of a resource still to be created) are passed as
  * `UNKNOWN`. A rule never reports a violation that depends on an unknown value: it judges what is known.
  */
-import { type Catalog, checkPermissionSet, isObjectStorageSet } from "./presets";
+import { type Catalog, checkPermissionSet, isObjectStorageSet } from "./catalog";
+import { type MaybeUnknown, UNKNOWN } from "./unknown";
 import { Timestamp } from "./schema";
 
 export const POLICY_TYPE = "scaleway:iam/policy:Policy";
 export const API_KEY_TYPE = "scaleway:iam/apiKey:ApiKey";
 
-/** Stands for a value that is unknown during preview. */
-export const UNKNOWN: unique symbol = Symbol("unknown during preview");
-export type Unknown = typeof UNKNOWN;
-export type MaybeUnknown<T> = T | Unknown;
+export { UNKNOWN, type MaybeUnknown, type Unknown } from "./unknown";
 
 /** One rule of a `scaleway:iam/policy:Policy`. */
 export interface IamRuleProps {

@@ -43,3 +43,20 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
+
+/** Collects problems while resolving, each once, however many credentials share its cause. */
+export class Issues {
+  readonly list: ConfigIssue[] = [];
+  private readonly seen = new Set<string>();
+
+  add(path: string, message: string): void {
+    const id = `${path}\u0000${message}`;
+    if (this.seen.has(id)) return;
+    this.seen.add(id);
+    this.list.push({ path, message });
+  }
+
+  get count(): number {
+    return this.list.length;
+  }
+}

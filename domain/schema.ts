@@ -10,9 +10,12 @@ const expecting = (invalid: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? `is required: it ${invalid}` : invalid;
 
 /** Scaleway IDs are UUIDs; accept any 8-4-4-4-12 hex form (Scaleway's are v4, placeholders may not be). */
-export const ScalewayId = z.guid({
-  error: expecting("must be a Scaleway ID (a UUID such as 3f2b6c1e-8d4a-4c2e-9b7f-0a1d2e3f4a5b)"),
-});
+export const ScalewayId = z
+  .guid({
+    error: expecting("must be a Scaleway ID (a UUID such as 3f2b6c1e-8d4a-4c2e-9b7f-0a1d2e3f4a5b)"),
+  })
+  // Scaleway writes IDs in lower case: one project in two letter cases is one project.
+  .transform((id) => id.toLowerCase());
 
 /** An RFC 3339 timestamp with an explicit zone, as Scaleway's `expiresAt` takes. */
 export const Timestamp = z
@@ -43,6 +46,19 @@ const Days = (what: string) =>
     .number({ error: `${what} must be a whole number of days` })
     .int({ error: `${what} must be a whole number of days` });
 
+/** A Secret Manager folder: `/`, or `/`-separated segments of letters, digits, `.`, `_`, `-`, never `.` or `..`. */
+export const SECRET_FOLDER = /^(\/[A-Za-z0-9_.-]+)+$|^\/$/;
+
+export function folderProblem(folder: string): string | undefined {
+  if (!SECRET_FOLDER.test(folder)) {
+    return 'must be an absolute path such as "/plakar", without a trailing slash';
+  }
+  if (folder.split("/").some((segment) => segment === "." || segment === "..")) {
+    return `has a "." or ".." segment: write the folder itself, e.g. "/plakar"`;
+  }
+  return undefined;
+}
+
 export const CREDENTIAL_NAME = /^[a-z][a-z0-9-]*$/;
 export const PROJECT_ALIAS = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** Scaleway's pattern for application and policy names. */
@@ -50,6 +66,10 @@ export const SCALEWAY_NAME = /^[a-zA-Z0-9()._\- ]+$/;
 export const SCALEWAY_NAME_MAX = 64;
 export const SCALEWAY_DESCRIPTION_MAX = 200;
 export const SCALEWAY_TAGS_MAX = 10;
+
+export const DEFAULT_ROTATE_EVERY_DAYS = 90;
+export const DEFAULT_OVERLAP_DAYS = 14;
+export const DEFAULT_MAX_LIFETIME_DAYS = 365;
 
 export const DELIVERY = ["outputs", "secret-manager"] as const;
 
@@ -101,8 +121,9 @@ export const SecretManagerSchema = z.strictObject({
   /** Folder of the delivered secrets: `<pathPrefix>/<stack>/<credential>`. */
   pathPrefix: z
     .string()
-    .regex(/^(\/[A-Za-z0-9_.-]+)+$|^\/$/, {
-      error: 'must be an absolute path such as "/plakar", without a trailing slash',
+    .superRefine((value, ctx) => {
+      const problem = folderProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
     })
     .default("/plakar"),
 });

@@ -1,7 +1,7 @@
 /** Shared plumbing of the command-line scripts: flag parsing with clear errors, and exit codes. */
 import * as path from "path";
 import { parseArgs, type ParseArgsConfig } from "util";
-import { ConfigError, configIssuesOf, formatIssue } from "./errors";
+import { ConfigError, configIssuesOf, formatIssue } from "../domain/errors";
 
 /** A user's relative path means their directory, not the package root npm runs scripts from. */
 export function userPath(file: string): string {

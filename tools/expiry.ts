@@ -2,9 +2,9 @@
  * The expiry check behind `check-expiry`: reads stack outputs (as `pulumi stack output --json` prints them, or as
  * the offline plan computes them) and judges every key. Pure: the clock and the window are arguments.
  */
-import { ConfigError, type ConfigIssue } from "./errors";
-import { DAY_MS, isoSeconds } from "./rotation";
-import { Timestamp } from "./schema";
+import { ConfigError, type ConfigIssue } from "../domain/errors";
+import { DAY_MS, isoSeconds } from "../domain/rotation";
+import { Timestamp } from "../domain/schema";
 
 export type KeyStatus = "ok" | "expiring" | "expired" | "no-expiry" | "retiring";
 

@@ -7,13 +7,14 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import stack from "../index";
 import { parse as parseYaml } from "yaml";
-import { NOW_ENV } from "./clock";
-import { isoSeconds } from "./rotation";
-import { ConfigError, configIssuesOf } from "./errors";
-import { compare, type StackPlan, planStack } from "./plan";
-import { loadCatalog, loadPresets } from "./presets";
-import { namespaceConfig, parseStackFile } from "./stackConfig";
+import { compare } from "../domain/credential";
+import { ConfigError, configIssuesOf } from "../domain/errors";
+import { shippedData } from "../domain/presets";
+import { isoSeconds } from "../domain/rotation";
+import { type ResolvedStack, resolveStack } from "../domain/stack";
+import { namespaceConfig, parseStackFile } from "../domain/stackConfig";
 
 export const SECRET_PLACEHOLDER = "[secret]";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -30,11 +31,8 @@ export interface OfflineOptions {
   readonly now?: Date;
   /** The secret key the mocked provider returns for a new API key. @default a fake derived from the key's name */
   readonly secretKeyFor?: (resourceName: string) => string;
-  /**
-   * Loads the program and returns its exports. Module loaders run a module once per module graph: in-process
-   * callers that plan twice reset theirs in between (vitest's `vi.resetModules()`). @default imports index.ts
-   */
-  readonly program?: () => Promise<Record<string, unknown>>;
+  /** The program to run: called with the clock, returns the stack outputs. @default the stack (index.ts) */
+  readonly program?: Program;
 }
 
 export interface PlannedResource {
@@ -55,8 +53,8 @@ export interface OfflinePlan {
   readonly resources: readonly PlannedResource[];
   /** The stack outputs, secrets replaced by "[secret]". */
   readonly outputs: Record<string, unknown>;
-  /** The resolved plan the program acted on, for the human-readable views. */
-  readonly plan: StackPlan;
+  /** The resolved stack the program acted on, for the human-readable views. */
+  readonly resolved: ResolvedStack;
 }
 
 function digest(text: string): string {
@@ -217,8 +215,11 @@ async function withoutStackTraces<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The real program: a static import, so a bundler (scripts/run.js) compiles index.ts with the runner. */
-const realProgram = (): Promise<Record<string, unknown>> => import("../index");
+/** A Pulumi program as a function: given the clock, registers resources and returns the stack outputs. */
+export type Program = (options: { now: Date }) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+/** The stack: a static import, so a bundler (tools/run.js) compiles index.ts with the runner. */
+const stackProgram: Program = (options) => stack(options);
 
 /**
  * Runs index.ts under the mock runtime. Throws ConfigError (every problem, with its key path) for a bad config;
@@ -237,28 +238,20 @@ export async function runOffline(options: OfflineOptions): Promise<OfflinePlan> 
   const recorded = recordRegistrations(monitor);
   pulumi.runtime.setAllConfig(config);
 
-  const previousNow = process.env[NOW_ENV];
-  process.env[NOW_ENV] = now.toISOString();
   let programError: unknown;
-  try {
-    const load = options.program ?? realProgram;
-    await withoutStackTraces(async () => {
-      await pulumi.runtime.runInPulumiStack(async () => {
-        try {
-          const program = await load();
-          return Object.fromEntries(Object.entries(program).filter(([k]) => k !== "default" && k !== "__esModule"));
-        } catch (err) {
-          // Rethrowing here would leave the stack's outputs as a rejected promise nobody awaits.
-          programError = err;
-          return undefined;
-        }
-      });
-      await pulumi.runtime.disconnect();
+  const program = options.program ?? stackProgram;
+  await withoutStackTraces(async () => {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        return await program({ now });
+      } catch (err) {
+        // Rethrowing here would leave the stack's outputs as a rejected promise nobody awaits.
+        programError = err;
+        return undefined;
+      }
     });
-  } finally {
-    if (previousNow === undefined) delete process.env[NOW_ENV];
-    else process.env[NOW_ENV] = previousNow;
-  }
+    await pulumi.runtime.disconnect();
+  });
 
   if (programError !== undefined) {
     const issues = configIssuesOf(programError);
@@ -273,14 +266,9 @@ export async function runOffline(options: OfflineOptions): Promise<OfflinePlan> 
   >;
 
   // The same pure step the program ran, for the table and report views; computed on first use (JSON needs none).
-  let plan: StackPlan | undefined;
-  const planOf = (): StackPlan => {
-    if (!plan) {
-      const catalog = loadCatalog();
-      plan = planStack(namespaceConfig(config, project), { stack, now, catalog, presets: loadPresets(catalog) });
-    }
-    return plan;
-  };
+  let resolved: ResolvedStack | undefined;
+  const resolvedOf = (): ResolvedStack =>
+    (resolved ??= resolveStack(namespaceConfig(config, project), { stack, now, ...shippedData() }));
 
   return {
     stack,
@@ -288,8 +276,8 @@ export async function runOffline(options: OfflineOptions): Promise<OfflinePlan> 
     now: isoSeconds(now.getTime()),
     resources: recorded.filter((r) => r !== stackResource).sort((a, b) => compare(a.urn, b.urn)),
     outputs,
-    get plan() {
-      return planOf();
+    get resolved() {
+      return resolvedOf();
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- [--sizes 1,10,100,500] [--runs 5] [--now ISO-8601] [--keep]`: a benchmark, not a test.
  *
- * Times the real offline plan (`node scripts/run.js plan --config FILE --now NOW --json`, what `npm run plan` runs,
+ * Times the real offline plan (`node tools/run.js plan --config FILE --now NOW --json`, what `npm run plan` runs,
  * without npm's own start-up; stdout to /dev/null) on generated stacks of N credentials, next to the floor: starting Node and loading `@pulumi/pulumi` and
  * `@pulumiverse/scaleway`. Each figure is the median of --runs runs; the runs are interleaved (floor, then every
  * size, per round) so background load spreads evenly. Prints a Markdown table on stdout, progress on stderr.
@@ -16,10 +16,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseFlags, runMain } from "../lib/cli";
-import { parseInstant } from "../lib/clock";
-import { ConfigError } from "../lib/errors";
-import { ROTATION_EPOCH_MS, DAY_MS, isoSeconds, keySchedule } from "../lib/rotation";
+import { parseFlags, runMain } from "./cli";
+import { parseInstant } from "./clock";
+import { ConfigError } from "../domain/errors";
+import { ROTATION_EPOCH_MS, DAY_MS, isoSeconds, keySchedule } from "../domain/rotation";
 
 const USAGE = "npm run bench -- [--sizes 1,10,100,500] [--runs 5] [--now ISO-8601] [--keep]";
 const ROOT = path.join(__dirname, "..");
@@ -181,7 +181,7 @@ function makeRunner(dir: string): Runner {
 }
 
 function planArgs(file: string, now: string): string[] {
-  return ["scripts/run.js", "plan", "--config", file, "--now", now, "--json"];
+  return ["tools/run.js", "plan", "--config", file, "--now", now, "--json"];
 }
 
 /** One untimed run per size that keeps stdout: the plan must parse and register exactly the expected resources. */

@@ -1,15 +1,16 @@
 /**
- * Loads the data in presets/: the permission set catalog (permission-sets.tsv) and one YAML file per Plakar use
- * case. Presets are validated with the same zod machinery as the stack config, and every set they name must be a
- * catalogued, project-scoped set.
+ * The permission set catalog (presets/permission-sets.tsv): every documented Scaleway permission set with its scope.
+ * Shared by the presets, the stack config, the component and the policy pack, so they cannot disagree on what a
+ * valid set is.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
-import { ConfigError, type ConfigIssue, formatPath } from "./errors";
-import { type Preset, PresetSchema } from "./schema";
 import { didYouMean } from "./suggest";
 
+/**
+ * Where the data files live: `presets/` beside this folder, both in the source tree (`domain/`) and in the built
+ * package (`dist/domain/`, with `dist/presets/` copied by `npm run build`), and beside a bundled tool (`.build/`).
+ */
 export const PRESETS_DIR = path.join(__dirname, "..", "presets");
 
 export type PermissionSetScope = "project" | "organization";
@@ -45,7 +46,7 @@ export function loadCatalog(dir = PRESETS_DIR): Catalog {
   return parseCatalog(fs.readFileSync(file, "utf8"), file);
 }
 
-/** Problems with one permission set name, or none. Shared by presets, the stack config and the policy pack. */
+/** Problems with one permission set name, or none. */
 export function checkPermissionSet(name: string, catalog: Catalog): string | undefined {
   const set = catalog.get(name);
   if (!set) {
@@ -60,38 +61,4 @@ export function checkPermissionSet(name: string, catalog: Catalog): string | und
 /** Object Storage sets make a key need a preferred project (`defaultProjectId`). */
 export function isObjectStorageSet(name: string): boolean {
   return name.startsWith("ObjectStorage");
-}
-
-export function parsePreset(name: string, text: string, catalog: Catalog): Preset {
-  const where = `presets/${name}.yaml`;
-  const parsed = PresetSchema.safeParse(parseYaml(text));
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => ({ path: `${where}:${formatPath(i.path)}`, message: i.message })),
-      `invalid preset ${where}`,
-    );
-  }
-  const issues: ConfigIssue[] = [];
-  parsed.data.permissionSets.forEach((set, i) => {
-    const problem = checkPermissionSet(set, catalog);
-    if (problem) issues.push({ path: `${where}:permissionSets[${i}]`, message: problem });
-  });
-  parsed.data.plakar.fields.forEach((field, i) => {
-    if (field.from === "fixed" && field.value === undefined) {
-      issues.push({ path: `${where}:plakar.fields[${i}].value`, message: 'required for "from: fixed"' });
-    }
-  });
-  if (issues.length > 0) throw new ConfigError(issues, `invalid preset ${where}`);
-  return { name, ...parsed.data };
-}
-
-/** Every preset in `dir`, by name (the file name without `.yaml`). */
-export function loadPresets(catalog: Catalog, dir = PRESETS_DIR): ReadonlyMap<string, Preset> {
-  const presets = new Map<string, Preset>();
-  for (const file of fs.readdirSync(dir).sort()) {
-    if (!file.endsWith(".yaml")) continue;
-    const name = file.slice(0, -".yaml".length);
-    presets.set(name, parsePreset(name, fs.readFileSync(path.join(dir, file), "utf8"), catalog));
-  }
-  return presets;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs one of the TypeScript scripts in scripts/ (`node scripts/run.js plan --json ...`) as plain JavaScript.
+// Runs one of the TypeScript scripts in tools/ (`node tools/run.js plan --json ...`) as plain JavaScript.
 // esbuild bundles our own code (index.ts, components/, lib/, the script; dependencies stay in node_modules) into
 // .build/<script>.js, again only when a source file changed. Plain node loads the Pulumi SDK's ~800 modules far
 // faster than through a TypeScript loader hook, which is most of the offline plan's start-up (README: Benchmark).
@@ -10,9 +10,9 @@ const path = require("path");
 
 const root = path.join(__dirname, "..");
 const [name, ...args] = process.argv.slice(2);
-const entry = name && path.join(root, "scripts", `${name}.ts`);
+const entry = name && path.join(root, "tools", `${name}.ts`);
 if (!name || !/^[a-z-]+$/.test(name) || !fs.existsSync(entry)) {
-  process.stderr.write(`usage: node scripts/run.js <script> [args...]: no script scripts/${name}.ts\n`);
+  process.stderr.write(`usage: node tools/run.js <script> [args...]: no script tools/${name}.ts\n`);
   process.exit(2);
 }
 // .build/ sits one level below the root, like lib/ and scripts/, so the bundle's __dirname-relative paths hold.
@@ -20,7 +20,7 @@ const out = path.join(root, ".build", `${name}.js`);
 
 function newestSource() {
   let newest = fs.statSync(path.join(root, "index.ts")).mtimeMs;
-  for (const dir of ["components", "lib", "scripts"]) {
+  for (const dir of ["components", "domain", "tools"]) {
     for (const file of fs.readdirSync(path.join(root, dir))) {
       if (file.endsWith(".ts")) newest = Math.max(newest, fs.statSync(path.join(root, dir, file)).mtimeMs);
     }
