@@ -1,0 +1,154 @@
+/**
+ * The component package other languages use: the schema `npm run --silent schema` prints (what `pulumi package
+ * get-schema` reads from the provider), and a construct call as the engine makes it for a Python, Go, C# or YAML
+ * program.
+ */
+import { spawnSync } from "child_process";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { PlakarComponentProvider } from "../components/provider";
+import { packageSchema } from "../tools/packageSchema";
+import { ROOT } from "./support/arbitraries";
+import { APPS, ORG } from "./support/config";
+
+const TOKEN = "plakar-scaleway-iam:index:PlakarCredential";
+
+interface Property {
+  type?: string;
+  $ref?: string;
+  plain?: boolean;
+  secret?: boolean;
+  items?: Property;
+  description?: string;
+}
+interface Schema {
+  name: string;
+  resources: Record<
+    string,
+    {
+      isComponent: boolean;
+      inputProperties: Record<string, Property>;
+      requiredInputs: string[];
+      properties: Record<string, Property>;
+    }
+  >;
+  types: Record<string, { properties: Record<string, Property> }>;
+}
+
+let schema: Schema;
+beforeAll(async () => {
+  schema = (await packageSchema()) as unknown as Schema;
+}, 60_000);
+
+describe("the package schema", () => {
+  it("serves one component, PlakarCredential, under a stable token", () => {
+    expect(schema.name).toBe("plakar-scaleway-iam");
+    expect(Object.keys(schema.resources)).toEqual([TOKEN]);
+    expect(schema.resources[TOKEN].isComponent).toBe(true);
+  });
+
+  it("takes the documented inputs, organizationId required, each described", () => {
+    const r = schema.resources[TOKEN];
+    expect(Object.keys(r.inputProperties).sort()).toEqual(
+      [
+        "allProjects",
+        "delivery",
+        "description",
+        "expiresAt",
+        "maxLifetimeDays",
+        "name",
+        "organizationId",
+        "permissionSets",
+        "preferredProjectId",
+        "preset",
+        "projectIds",
+        "region",
+        "rotation",
+        "tags",
+      ].sort(),
+    );
+    expect(r.requiredInputs).toEqual(["organizationId"]);
+    expect(r.inputProperties.projectIds).toMatchObject({ type: "array", items: { type: "string" } });
+    expect(r.inputProperties.projectIds.plain).toBeUndefined();
+    // What decides which resources exist is plain: other languages must give it as a value, not an Output.
+    expect(r.inputProperties.rotation).toMatchObject({
+      $ref: "#/types/plakar-scaleway-iam:index:RotationArgs",
+      plain: true,
+    });
+    expect(r.inputProperties.delivery.plain).toBe(true);
+    for (const [name, p] of Object.entries(r.inputProperties)) expect(p.description, name).toBeTruthy();
+    expect(schema.types["plakar-scaleway-iam:index:DeliveryArgs"].properties.projectId.type).toBe("string");
+  });
+
+  it("marks the secret keys secret, and only them", () => {
+    const props = schema.resources[TOKEN].properties;
+    expect(props.secretKey).toMatchObject({ type: "string", secret: true });
+    expect(props.previousSecretKey?.secret).toBe(true);
+    const secret = Object.entries(props)
+      .filter(([, p]) => p.secret)
+      .map(([n]) => n)
+      .sort();
+    expect(secret).toEqual(["previousSecretKey", "secretKey"]);
+    expect(Object.keys(props).sort()).toEqual(
+      [
+        "accessKey",
+        "applicationId",
+        "delivery",
+        "expiresAt",
+        "keys",
+        "plakar",
+        "policyId",
+        "previousSecretKey",
+        "secretKey",
+      ].sort(),
+    );
+  });
+
+  it("is what `npm run --silent schema` prints", () => {
+    const run = spawnSync(process.execPath, [path.join(ROOT, "tools", "run.js"), "schema"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(schema);
+  }, 60_000);
+});
+
+describe("a construct call from another language", () => {
+  it("builds the component from plain inputs and returns its outputs, the secret key a secret", async () => {
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => ({
+          id: `${args.name}-id`,
+          state:
+            args.type === "scaleway:iam/apiKey:ApiKey"
+              ? { ...args.inputs, accessKey: "SCW-CONSTRUCT", secretKey: "construct-secret" }
+              : args.inputs,
+        }),
+        call: (args) => {
+          throw new Error(`unexpected invoke ${args.token}`);
+        },
+      },
+      "python-program",
+      "dev",
+      false,
+    );
+    const provider = new PlakarComponentProvider(ROOT);
+    const result = await provider.construct(
+      "from-python",
+      TOKEN,
+      { organizationId: ORG, projectIds: [APPS], preset: "inventory" },
+      {},
+    );
+    const state = result.state as Record<string, pulumi.Output<unknown>>;
+    // Every output of the schema, in the state the engine gets back (an undelivered credential has no delivery).
+    expect(Object.keys(state).sort()).toEqual(Object.keys(schema.resources[TOKEN].properties).sort());
+    expect(state.delivery).toBeUndefined();
+    const accessKey = await new Promise((r) => state.accessKey.apply(r));
+    expect(accessKey).toBe("SCW-CONSTRUCT");
+    expect(await pulumi.isSecret(state.secretKey)).toBe(true);
+    const urn = await new Promise((r) => (result.urn as pulumi.Output<string>).apply(r));
+    expect(urn).toMatch(/plakar-scaleway-iam:index:PlakarCredential::from-python$/);
+  });
+});
