@@ -1,7 +1,9 @@
 /**
  * The offline plan: runs the real index.ts under Pulumi's mock runtime, with no engine, no network and no Scaleway
- * credentials, and records every resource registration as the engine would receive it (type, name, parent,
- * protect, dependencies, inputs). IDs and keys are deterministic fakes; every secret is shown as "[secret]".
+ * credentials, and records every resource registration as the engine would receive it (type, name, parent, inputs,
+ * and every option that changes what the engine does: protect, dependsOn, ignoreChanges, aliases, replaceOnChanges,
+ * deleteBeforeReplace, retainOnDelete, additionalSecretOutputs). IDs and keys are deterministic fakes; every secret is
+ * shown as "[secret]".
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -43,7 +45,26 @@ export interface PlannedResource {
   readonly parent: string | null;
   readonly protect: boolean;
   readonly dependsOn: readonly string[];
+  /** Properties whose changes the engine ignores (`ignoreChanges`). */
+  readonly ignoreChanges: readonly string[];
+  /** Aliases as the engine receives them: a URN, or a spec (only the fields the SDK set). */
+  readonly aliases: readonly (string | AliasSpec)[];
+  readonly replaceOnChanges: readonly string[];
+  /** `null` when the program leaves it to the provider's diff (the engine's default). */
+  readonly deleteBeforeReplace: boolean | null;
+  readonly retainOnDelete: boolean;
+  readonly additionalSecretOutputs: readonly string[];
   readonly inputs: unknown;
+}
+
+/** One `Alias.Spec` of a RegisterResourceRequest (proto/alias_pb.d.ts); empty fields left out. */
+export interface AliasSpec {
+  readonly name?: string;
+  readonly type?: string;
+  readonly stack?: string;
+  readonly project?: string;
+  readonly parentUrn?: string;
+  readonly noParent?: true;
 }
 
 export interface OfflinePlan {
@@ -126,6 +147,49 @@ interface RegisterRequest {
   getProtect(): boolean | undefined;
   getDependenciesList(): string[];
   getObject(): StructLike | undefined;
+  getIgnorechangesList(): string[];
+  getAliasesList(): AliasMessage[];
+  getAliasurnsList(): string[];
+  getReplaceonchangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getRetainondelete(): boolean | undefined;
+  getAdditionalsecretoutputsList(): string[];
+}
+
+/** proto/alias_pb.d.ts: an alias is either a URN or a spec. */
+interface AliasMessage {
+  hasUrn(): boolean;
+  getUrn(): string;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        hasParenturn(): boolean;
+        getParenturn(): string;
+        hasNoparent(): boolean;
+        getNoparent(): boolean;
+      }
+    | undefined;
+}
+
+/** The aliases of a request as the engine reads them: structured aliases, then any legacy alias URNs. */
+function aliasesOf(req: RegisterRequest): (string | AliasSpec)[] {
+  const structured = req.getAliasesList().map((alias): string | AliasSpec => {
+    const spec = alias.getSpec();
+    if (alias.hasUrn() || !spec) return alias.getUrn();
+    return {
+      ...(spec.getName() ? { name: spec.getName() } : {}),
+      ...(spec.getType() ? { type: spec.getType() } : {}),
+      ...(spec.getStack() ? { stack: spec.getStack() } : {}),
+      ...(spec.getProject() ? { project: spec.getProject() } : {}),
+      ...(spec.hasParenturn() ? { parentUrn: spec.getParenturn() } : {}),
+      ...(spec.hasNoparent() && spec.getNoparent() ? { noParent: true as const } : {}),
+    };
+  });
+  return [...structured, ...req.getAliasurnsList()];
 }
 
 interface RegisterResponse {
@@ -155,6 +219,12 @@ function recordRegistrations(monitor: MockMonitorLike): PlannedResource[] {
           parent: req.getParent() || null,
           protect: req.getProtect() ?? false,
           dependsOn: [...req.getDependenciesList()].sort(),
+          ignoreChanges: [...req.getIgnorechangesList()],
+          aliases: aliasesOf(req),
+          replaceOnChanges: [...req.getReplaceonchangesList()],
+          deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : null,
+          retainOnDelete: req.getRetainondelete() ?? false,
+          additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()],
           inputs: redactSecrets(req.getObject()?.toJavaScript() ?? {}),
         });
       }
