@@ -54,6 +54,7 @@ function componentArgs(c: StackCredential, spec: CredentialSpec): PlakarCredenti
     ...(c.delivery
       ? { delivery: { projectId: c.delivery.project.id, region: c.delivery.region, path: c.delivery.folder } }
       : {}),
+    ...(c.retired ? { retire: true } : {}),
   };
 }
 
@@ -73,18 +74,27 @@ export = async function stack(options: StackOptions = {}) {
         expiresAt: built.keys.apply((k) => k[slot]?.expiresAt ?? ""),
         generation: c.keys[slot]?.generation ?? null,
       });
+      // A retired credential holds no key: nothing for check-expiry to judge, nothing to hand to Plakar.
+      const keys = c.retired
+        ? { retired: true, accessKey: null, secretKey: null, expiresAt: null, current: null, previous: null }
+        : {
+            accessKey: built.accessKey,
+            secretKey: built.secretKey,
+            expiresAt: built.expiresAt,
+            current: key("current", built.secretKey),
+            previous: c.keys.previous ? key("previous", built.previousSecretKey) : null,
+          };
       return [
         c.key,
         {
           useCase: c.useCase,
           applicationId: built.applicationId,
           policyId: built.policyId,
-          accessKey: built.accessKey,
-          secretKey: built.secretKey,
-          expiresAt: built.expiresAt,
-          current: key("current", built.secretKey),
-          previous: c.keys.previous ? key("previous", built.previousSecretKey) : null,
-          projectIds: c.projects === "*" ? "*" : c.rules.flatMap((r) => ("projectIds" in r ? r.projectIds : [])),
+          ...keys,
+          projectIds:
+            c.projects === "*"
+              ? "*"
+              : [...new Set(c.rules.flatMap((r) => ("projectIds" in r ? r.projectIds : [])))].sort(),
           preferredProjectId: c.preferredProject?.id ?? null,
           permissionSets: c.permissionSets,
           delivery: built.delivery ?? null,

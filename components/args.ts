@@ -31,8 +31,10 @@ export const ARG_KEYS = {
     "tags",
     "region",
     "delivery",
+    "retire",
   ],
   rotation: ["rotateEveryDays", "overlapDays"],
+  rule: ["projectIds", "allProjects", "permissionSets"],
   delivery: ["projectId", "region", "path"],
 } as const;
 

@@ -56,6 +56,11 @@ export interface PlakarCredentialArgs {
   region?: pulumi.Input<string>;
   /** Also write the current key into a Secret Manager secret. @default none: stack outputs only */
   delivery?: DeliveryArgs;
+  /**
+   * Retire the credential: revoke its keys (and the delivered key), keep the application, policy and secret but
+   * unprotected, so that removing the component in the next update deletes them cleanly. @default false
+   */
+  retire?: boolean;
 }
 
 /** A key as handed out, without its secret (see `secretKey`). */
@@ -165,7 +170,12 @@ export class PlakarCredential extends pulumi.ComponentResource {
         aliases: [...(componentOpts.aliases ?? []), { type: LEGACY_TYPE }],
       },
     );
-    const protectChildren = protect ?? false;
+    // A retired credential is on its way out: nothing of it may block its removal in the next update.
+    const retired = args.retire === true;
+    if (args.retire !== undefined && typeof args.retire !== "boolean") {
+      throw new PlakarCredentialArgsError(name, [{ path: "args.retire", message: "must be a plain boolean" }]);
+    }
+    const protectChildren = (protect ?? false) && !retired;
 
     // The rest of the checks run once every Output resolves; a refusal fails every child's registration.
     const resolved: pulumi.Output<ResolvedCredential> = resolvedNow
@@ -206,7 +216,7 @@ export class PlakarCredential extends pulumi.ComponentResource {
     );
 
     // Which keys exist is known now (the rotation is plain); what they hold comes from the resolved credential.
-    const generations = scheduledGenerations(spec.expiry, now.getTime());
+    const generations = retired ? {} : scheduledGenerations(spec.expiry, now.getTime());
     const issueKey = (slot: "current" | "previous", generation: string | undefined) => {
       const planned = resolved.apply((r) => {
         const key = r.keys[slot];
@@ -241,7 +251,14 @@ export class PlakarCredential extends pulumi.ComponentResource {
         generation,
       };
     };
-    const current = issueKey("current", generations.current?.generation);
+    // A retired credential holds no key: its outputs are empty, its secret keeps no version.
+    const revoked = {
+      accessKey: pulumi.output(""),
+      secretKey: pulumi.secret(""),
+      expiresAt: pulumi.output(""),
+      generation: undefined,
+    };
+    const current = retired ? revoked : issueKey("current", generations.current?.generation);
     const previous = generations.previous ? issueKey("previous", generations.previous.generation) : undefined;
 
     let secretId: pulumi.Output<string | undefined> = pulumi.output(undefined);
@@ -263,6 +280,7 @@ export class PlakarCredential extends pulumi.ComponentResource {
           secretKey: current.secretKey,
           generation: current.generation,
           protect: protectChildren,
+          revoked: retired,
         },
         { parent: this },
       );

@@ -19,6 +19,8 @@ export interface SecretDeliveryArgs {
   readonly generation?: string;
   /** Pulumi `protect`, and Scaleway's own `protected` flag, on the secret (never on versions). @default false */
   readonly protect?: boolean;
+  /** The key was revoked (a retired credential): keep the secret, but no version holding the key. @default false */
+  readonly revoked?: boolean;
 }
 
 /**
@@ -29,7 +31,8 @@ export class SecretDelivery extends pulumi.ComponentResource {
   static readonly type = "plakar-scaleway-iam:secrets:Delivery";
 
   readonly secret: scaleway.secrets.Secret;
-  readonly version: scaleway.secrets.Version;
+  /** The version holding the current key; none once the key is revoked. */
+  readonly version?: scaleway.secrets.Version;
   /** The bare secret ID Plakar references (`{secret_id}#{field}`); the provider's ID is `<region>/<id>`. */
   readonly secretId: pulumi.Output<string>;
 
@@ -52,22 +55,24 @@ export class SecretDelivery extends pulumi.ComponentResource {
       { parent: this, protect },
     );
 
-    // Plakar's secret provider reads these fields as `<secret_id>#access_key`, `#secret_key`, ...
-    const data = pulumi
-      .all([args.accessKey, args.secretKey, args.extraFields])
-      .apply(([accessKey, secretKey, extra]) =>
-        JSON.stringify({ access_key: accessKey, secret_key: secretKey, ...extra }),
+    if (!args.revoked) {
+      // Plakar's secret provider reads these fields as `<secret_id>#access_key`, `#secret_key`, ...
+      const data = pulumi
+        .all([args.accessKey, args.secretKey, args.extraFields])
+        .apply(([accessKey, secretKey, extra]) =>
+          JSON.stringify({ access_key: accessKey, secret_key: secretKey, ...extra }),
+        );
+      this.version = new scaleway.secrets.Version(
+        `${name}-secret-version`,
+        {
+          secretId: this.secret.id,
+          region: args.region,
+          description: `key generation ${args.generation ?? "pinned"}`,
+          data: pulumi.secret(data),
+        },
+        { parent: this, protect: false },
       );
-    this.version = new scaleway.secrets.Version(
-      `${name}-secret-version`,
-      {
-        secretId: this.secret.id,
-        region: args.region,
-        description: `key generation ${args.generation ?? "pinned"}`,
-        data: pulumi.secret(data),
-      },
-      { parent: this, protect: false },
-    );
+    }
 
     this.secretId = this.secret.id.apply((id) => id.split("/").pop() ?? id);
     this.registerOutputs({ secretId: this.secretId });

@@ -97,6 +97,8 @@ export const CredentialSchema = z.strictObject({
   description: z.string().min(1).optional(),
   /** Where the key goes: stack outputs only, or also a Scaleway Secret Manager secret. */
   deliver: z.enum(DELIVERY).default("outputs"),
+  /** Retire the credential: revoke its keys, keep its application, policy and secret unprotected, ready to remove. */
+  retire: z.boolean({ error: "must be true or false" }).default(false),
 });
 
 export const ApiKeyDefaultsSchema = z.strictObject({

@@ -30,6 +30,8 @@ export interface StackContext extends ResolveContext {
 export interface StackCredential extends ResolvedCredential {
   /** The credential's config key; also the component's name. */
   readonly key: string;
+  /** Retired: its keys are revoked, its other resources unprotected so that removing it deletes them cleanly. */
+  readonly retired: boolean;
 }
 
 export interface ResolvedStack {
@@ -60,7 +62,7 @@ export function resolveStack(raw: unknown, ctx: StackContext): ResolvedStack {
     const resolved = checkCredential(spec, ctx, issues);
     if (!resolved) continue;
     specs.set(key, spec);
-    credentials.push({ key, ...resolved });
+    credentials.push({ key, retired: config.credentials[key].retire, ...resolved });
   }
   checkDeliveryCoverage(config, credentials, issues);
   if (issues.count > 0) throw new ConfigError(issues.list);

@@ -1,0 +1,87 @@
+/**
+ * Retiring a credential: `retire: true` revokes its keys (and the delivered key's version) and leaves its
+ * application, policy and secret unprotected, so that removing it from the config afterwards deletes the rest
+ * cleanly instead of failing on protected resources (which the engine refuses to delete; see docs: a protected
+ * resource fails its delete step and the update fails).
+ */
+import * as path from "path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type OfflinePlan, runOffline } from "../tools/offline";
+import { ROOT } from "./support/arbitraries";
+import { tempDir, writeStackFile } from "./support/offline";
+import { APPS, BACKUPS, ORG } from "./support/config";
+
+const NOW = new Date("2026-12-20T00:00:00Z");
+
+function config(retire: boolean) {
+  return {
+    organizationId: ORG,
+    projects: { apps: APPS, backups: BACKUPS },
+    secretManager: { project: "backups" },
+    credentials: {
+      secrets: { preset: "secret-provider", projects: ["backups"] },
+      buckets: {
+        preset: "object-storage",
+        projects: ["apps"],
+        deliver: "secret-manager",
+        ...(retire ? { retire } : {}),
+      },
+    },
+  };
+}
+
+async function plan(retire: boolean): Promise<OfflinePlan> {
+  const dir = tempDir();
+  const file = writeStackFile(dir, "Pulumi.prod.yaml", config(retire));
+  return runOffline({ root: ROOT, stack: "prod", configFile: path.resolve(file), now: NOW });
+}
+
+const of = (p: OfflinePlan, prefix: string) => p.resources.filter((r) => r.name.startsWith(prefix));
+
+describe("retire: true", () => {
+  let active: OfflinePlan;
+  let retired: OfflinePlan;
+  beforeAll(async () => {
+    active = await plan(false);
+    retired = await plan(true);
+  });
+
+  it("before: the prod credential's application, policy and secret are protected, and it has a key (control)", () => {
+    const byType = (t: string) => of(active, "buckets").find((r) => r.type === t);
+    expect(byType("scaleway:iam/application:Application")?.protect).toBe(true);
+    expect(byType("scaleway:iam/policy:Policy")?.protect).toBe(true);
+    expect(byType("scaleway:secrets/secret:Secret")?.protect).toBe(true);
+    expect(of(active, "buckets-key").length).toBeGreaterThan(0);
+    expect(byType("scaleway:secrets/version:Version")).toBeDefined();
+  });
+
+  it("revokes every key and the delivered version, and keeps the rest unprotected", () => {
+    const mine = of(retired, "buckets");
+    expect(mine.filter((r) => r.type === "scaleway:iam/apiKey:ApiKey")).toEqual([]);
+    expect(mine.filter((r) => r.type === "scaleway:secrets/version:Version")).toEqual([]);
+    for (const type of [
+      "scaleway:iam/application:Application",
+      "scaleway:iam/policy:Policy",
+      "scaleway:secrets/secret:Secret",
+    ]) {
+      const r = mine.find((x) => x.type === type);
+      expect(r, type).toBeDefined();
+      expect(r?.protect, type).toBe(false);
+    }
+    const secret = mine.find((r) => r.type === "scaleway:secrets/secret:Secret");
+    expect((secret?.inputs as { protected: boolean }).protected, "Scaleway's own flag too").toBe(false);
+  });
+
+  it("leaves the other credentials of the stack as they were", () => {
+    expect(of(retired, "secrets").map((r) => [r.urn, r.protect])).toEqual(
+      of(active, "secrets").map((r) => [r.urn, r.protect]),
+    );
+  });
+
+  it("exports the credential as retired, with no key for check-expiry to judge", () => {
+    const out = (retired.outputs.credentials as Record<string, Record<string, unknown>>).buckets;
+    expect(out).toMatchObject({ retired: true, current: null, previous: null, accessKey: null, secretKey: null });
+    const before = (active.outputs.credentials as Record<string, Record<string, unknown>>).buckets;
+    expect(before).not.toHaveProperty("retired");
+  });
+});
