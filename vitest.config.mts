@@ -1,6 +1,9 @@
+import { fileURLToPath } from "url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The examples import the package by name, as another team's program would: serve it from the source.
+  resolve: { alias: { "plakar-scaleway-iam": fileURLToPath(new URL("./components/index.ts", import.meta.url)) } },
   test: {
     include: ["test/**/*.test.ts"],
     // The Pulumi SDK keeps global state: every test file runs in its own process with its own module graph.
