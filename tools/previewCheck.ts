@@ -1,0 +1,165 @@
+/**
+ * The command line of check-preview (tools/check-preview.ts): `[--stack NAME] [--file FILE|-]`.
+ *
+ * Reads the output of `pulumi preview --json --show-sames` (from --file, or standard input when it is a pipe or a
+ * file) and refuses what `pulumi up` must not do unattended. Exit 0: nothing refused; 1: one line per finding
+ * (a protected resource deleted or replaced, a credential that stays losing every API key, a step it cannot judge);
+ * 2: bad input or flags, one line on stderr. See tools/preview.ts for the format and the rules.
+ */
+import * as fs from "fs";
+import { parseArgs } from "util";
+import { userPath } from "./cli";
+import { parsePreview, PreviewInputError, previewFindings } from "./preview";
+
+const USAGE = "npm run --silent check-preview -- [--stack NAME] [--file FILE|-]";
+/** Far above any real preview of this stack; stops a mistaken `--file /dev/zero` from eating memory. */
+export const MAX_PREVIEW_BYTES = 64 * 1024 * 1024;
+const EXIT_FINDINGS = 1;
+const EXIT_BAD_INPUT = 2;
+
+/** One printable line: no newline or control character from a flag value reaches the terminal. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
+}
+
+/** Reads a stream up to the cap, as bytes; refuses more. */
+async function readCapped(stream: NodeJS.ReadableStream, source: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buf = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buf.length;
+    if (size > MAX_PREVIEW_BYTES) {
+      throw new PreviewInputError(`${source}: larger than ${MAX_PREVIEW_BYTES / 1024 / 1024} MiB: not a preview`);
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Where the command reads and writes: the process's own streams, or a test's. */
+export interface PreviewCheckIo {
+  readonly stdin: NodeJS.ReadableStream;
+  /** True when stdin is a pipe, a file or a socket (a terminal or /dev/null gives no preview). */
+  readonly stdinCarriesInput: () => boolean;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** Standard input carries the preview when it is a pipe, a file or a socket; a terminal or /dev/null gives none. */
+function stdinCarriesInput(): boolean {
+  try {
+    const stat = fs.fstatSync(0);
+    return stat.isFIFO() || stat.isFile() || stat.isSocket();
+  } catch {
+    return false;
+  }
+}
+
+export const processIo: PreviewCheckIo = {
+  // A getter: touching process.stdin opens it, which only the command itself should do.
+  get stdin() {
+    return process.stdin;
+  },
+  stdinCarriesInput,
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+async function readInput(file: string | undefined, io: PreviewCheckIo): Promise<{ bytes: Buffer; source: string }> {
+  if (file !== undefined && file !== "-") {
+    if (file === "") throw new PreviewInputError("--file: empty: pass the file `pulumi preview --json` wrote, or -");
+    const resolved = userPath(file);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(resolved);
+    } catch {
+      throw new PreviewInputError(`--file: no such file: pass the file \`pulumi preview --json\` wrote, or -`);
+    }
+    if (stat.isDirectory()) throw new PreviewInputError("--file: is a directory: pass the preview's JSON file");
+    let stream: fs.ReadStream;
+    try {
+      stream = fs.createReadStream(resolved);
+      return { bytes: await readCapped(stream, "--file"), source: "--file" };
+    } catch (err) {
+      if (err instanceof PreviewInputError) throw err;
+      throw new PreviewInputError("--file: cannot be read: check its permissions");
+    }
+  }
+  if (file === undefined && !io.stdinCarriesInput()) {
+    throw new PreviewInputError(
+      "no preview given: pipe `pulumi preview --json --show-sames` into check-preview, or pass --file FILE",
+    );
+  }
+  return { bytes: await readCapped(io.stdin, "standard input"), source: "standard input" };
+}
+
+function decode(bytes: Buffer, source: string): string {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new PreviewInputError(`${source}: not UTF-8 text: expected the output of \`pulumi preview --json\``);
+  }
+  if (text.trim() === "") {
+    throw new PreviewInputError(`${source}: empty: expected the output of \`pulumi preview --json\` (did it fail?)`);
+  }
+  return text;
+}
+
+/** Runs the check; returns the exit code and writes findings (stdout) or the one error line (stderr). */
+export async function checkPreview(argv: readonly string[], io: PreviewCheckIo = processIo): Promise<number> {
+  let values: { stack?: string; file?: string; help?: boolean };
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: { stack: { type: "string" }, file: { type: "string" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    io.err(`check-preview: ${oneLine((err as Error).message)} (usage: ${USAGE})\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (values.help) {
+    io.out(`usage: ${USAGE}\n`);
+    return 0;
+  }
+  try {
+    if (values.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.stack)) {
+      throw new PreviewInputError("--stack: not a stack name (letters, digits, '-', '_', '.')");
+    }
+    const { bytes, source } = await readInput(values.file, io);
+    let preview;
+    try {
+      preview = parsePreview(decode(bytes, source));
+    } catch (err) {
+      if (err instanceof PreviewInputError && !err.message.startsWith(source)) {
+        throw new PreviewInputError(`${source}: ${err.message}`);
+      }
+      throw err;
+    }
+    if (values.stack !== undefined && preview.stack !== values.stack) {
+      throw new PreviewInputError(
+        `--stack: the preview is of stack "${preview.stack}", not "${values.stack}": preview the stack you check`,
+      );
+    }
+    const findings = previewFindings(preview);
+    const where = `stack ${preview.stack}`;
+    if (findings.length > 0) {
+      io.out(findings.map((f) => `check-preview: ${where}: ${oneLine(f)}\n`).join(""));
+      return EXIT_FINDINGS;
+    }
+    io.out(
+      `check-preview: ${where}: ${preview.steps.length} steps; no protected resource deleted or replaced, no credential left without a key\n`,
+    );
+    return 0;
+  } catch (err) {
+    // Anything else is a document this reader did not expect: still one clean line, never a stack trace.
+    const message =
+      err instanceof PreviewInputError ? err.message : "could not read the preview: expected `pulumi preview --json`";
+    io.err(`check-preview: ${oneLine(message)}\n`);
+    return EXIT_BAD_INPUT;
+  }
+}
