@@ -15,6 +15,9 @@ const PULUMI_ACTION = "pulumi/actions@v7";
 const REPORT = 'npm run --silent plan -- --stack "$stack" --format markdown >> "$GITHUB_STEP_SUMMARY"';
 const EXPIRY_PIPELINE =
   'pulumi stack output --json --stack "$STACK" | npm run --silent check-expiry -- --stack "$STACK" --within 14';
+/** The preview `up` would act on, with unchanged resources shown (check-preview needs them to see kept keys). */
+const PREVIEW_CHECK =
+  'pulumi preview --json --show-sames --non-interactive --stack "$STACK" | npm run --silent check-preview -- --stack "$STACK"';
 /** Scripts the workflows run that package.json does not define yet. Remove an entry once package.json has it. */
 type Dict = Record<string, unknown>;
 
@@ -85,8 +88,9 @@ function indexOfStep(j: Job, pred: (s: Step) => boolean, what: string): number {
   return i;
 }
 
+/** The one step that runs a Pulumi command through the action (a step without `command` only installs the CLI). */
 function pulumiStep(j: Job): Step {
-  const found = steps(j).filter((s) => s.uses?.startsWith("pulumi/actions@"));
+  const found = steps(j).filter((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command !== undefined);
   expect(found).toHaveLength(1);
   return found[0]!;
 }
@@ -172,7 +176,7 @@ describe("workflow files", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Dict };
     const text = files.map((f) => fs.readFileSync(path.join(WORKFLOWS_DIR, f), "utf8")).join("\n");
     const used = new Set([...text.matchAll(/npm run (?:--silent )?([a-z][\w-]*)/g)].map((m) => m[1]!));
-    expect([...used].sort()).toEqual(["check-expiry", "plan"]);
+    expect([...used].sort()).toEqual(["check-expiry", "check-preview", "plan"]);
     for (const script of used) {
       expect(Object.keys(pkg.scripts)).toContain(script);
     }
@@ -258,6 +262,42 @@ describe("pull-request.yml", () => {
       AWS_SECRET_ACCESS_KEY: "${{ secrets.SCW_PREVIEW_SECRET_KEY }}",
       AWS_REGION: "fr-par",
     });
+  });
+});
+
+/** The check-preview step of a job: bash, pipefail, the stack from `stack`, nothing that swallows its exit code. */
+function checkPreviewStep(j: Job, stack: string): Step {
+  const s = steps(j)[indexOfStep(j, (x) => x.name === "check-preview", "check-preview")]!;
+  expect(s.shell).toBe("bash");
+  expect(s.env).toEqual({ STACK: stack });
+  expect((s.run ?? "").trim().split("\n")).toEqual(["set -euo pipefail", PREVIEW_CHECK]);
+  expect(s["continue-on-error"]).toBeUndefined();
+  // Default `if` (success()): a failed check stops the job's later steps.
+  expect(s.if).toBeUndefined();
+  return s;
+}
+
+describe("check-preview in the workflows", () => {
+  it("the pull request judges each stack's preview, after the commented one", () => {
+    const p = job(pr, "preview");
+    const check = checkPreviewStep(p, "${{ matrix.stack }}");
+    expect(steps(p).indexOf(check)).toBeGreaterThan(steps(p).indexOf(pulumiStep(p)));
+  });
+
+  it("every update judges a preview first, in the update's own job, and stops before up on a finding", () => {
+    const check = checkPreviewStep(upJob, "${{ inputs.stack }}");
+    const checkIndex = steps(upJob).indexOf(check);
+    const upIndex = steps(upJob).indexOf(pulumiStep(upJob));
+    expect(checkIndex).toBeLessThan(upIndex);
+    expect(runs(upJob).indexOf("npm ci")).toBeGreaterThanOrEqual(0);
+    // The CLI must be installed before the check runs: an action step without a command only installs it.
+    const install = steps(upJob).findIndex((s) => s.uses === PULUMI_ACTION && s.with === undefined);
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(install).toBeLessThan(checkIndex);
+    expect(pulumiStep(upJob).if).toBeUndefined();
+    // deploy.yml and weekly.yml both update through this workflow, so both are checked.
+    expect(job(deploy, "staging").uses).toBe(REUSABLE_UP);
+    expect(job(deploy, "prod").uses).toBe(REUSABLE_UP);
   });
 });
 
