@@ -262,6 +262,15 @@ function checkTags(
 ): MaybeUnknown<readonly string[]> {
   if (!allKnown(spec.tags)) return UNKNOWN;
   const userTags = sortedUnique(spec.tags);
+  spec.tags.forEach((tag, i) => {
+    const key = tag.split("=")[0];
+    if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
+      issues.add(
+        `${spec.paths.tags}[${i}]`,
+        `the tag key "${key}" is written by this stack itself (managed-by, stack, use-case), so a user tag cannot set it: use another key`,
+      );
+    }
+  });
   const room = SCALEWAY_TAGS_MAX - ADDED_TAGS;
   if (userTags.length > room) {
     issues.add(

@@ -8,6 +8,9 @@ import { DAY_MS, isoSeconds, keySchedule, type ScheduledKey } from "./rotation";
 import { isKnown } from "./unknown";
 import type { MaybeUnknown } from "./unknown";
 
+/** 9999-12-31T23:59:59Z: the last instant a four-digit RFC 3339 year can write. */
+export const LAST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
 export type ExpirySpec =
   | { readonly kind: "rotation"; readonly rotateEveryDays: number; readonly overlapDays: number }
   | { readonly kind: "pinned"; readonly expiresAt: MaybeUnknown<string> };
@@ -59,6 +62,16 @@ export function resolveExpiry(spec: CredentialSpec, nowMs: number, issues: Issue
     return { kind: "pinned", expiresAt: isoSeconds(at) };
   }
   const { rotateEveryDays, overlapDays } = expiry;
+  if (
+    overlapDays < rotateEveryDays &&
+    keySchedule(nowMs, rotateEveryDays, overlapDays).current.expiresAtMs > LAST_INSTANT_MS
+  ) {
+    issues.add(
+      paths.rotateEveryDays,
+      `a key made now would expire after ${isoSeconds(LAST_INSTANT_MS)}, past what RFC 3339 can write: check the clock`,
+    );
+    return undefined;
+  }
   if (overlapDays >= rotateEveryDays) {
     issues.add(
       paths.overlapDays,

@@ -190,8 +190,11 @@ const prefixArb = fc.oneof(
   fc.stringMatching(/^[a-zA-Z0-9()._\- ]{1,12}$/),
 );
 const tagArb = fc.oneof(
-  fc.constantFrom("team=platform", "env=prod", "managed-by=pulumi", "cost-center=42", "backup", "stack=staging"),
-  fc.stringMatching(/^[a-z][a-z0-9=_.-]{0,15}$/),
+  fc.constantFrom("team=platform", "env=prod", "cost-center=42", "backup", "stacks=two"),
+  fc
+    .stringMatching(/^[a-z][a-z0-9=_.-]{0,15}$/)
+    // The keys the stack writes itself (managed-by, stack, use-case) are refused in user tags.
+    .filter((t) => !["managed-by", "stack", "use-case"].includes(t.split("=")[0])),
 );
 const credKeyArb = fc.oneof(
   fc.constantFrom("inventory", "secrets", "buckets", "volumes", "inventory-web", "a", "b2"),
@@ -201,7 +204,8 @@ const descriptionArb = fc.oneof(
   fc.constantFrom("Staging backups bucket (Plakar store)", "x", "Backups of the accounting team, unicode: déjà-vu ✓"),
   fc.stringMatching(/^[ -~]{1,60}$/),
 );
-const regionArb = fc.oneof(fc.constantFrom("fr-par", "nl-ams", "pl-waw"), fc.stringMatching(/^[a-z]{2}-[a-z]{3}$/));
+// Secret Manager's regions: any other is refused.
+const regionArb = fc.constantFrom("fr-par", "nl-ams", "pl-waw");
 const pathPrefixArb = fc.oneof(
   fc.constantFrom("/", "/plakar", "/a/b.c_d-e"),
   fc

@@ -803,6 +803,16 @@ export const MUTATIONS: readonly Mutation[] = [
     },
   },
   {
+    kind: "user tag claiming a key the stack writes",
+    apply(c, rng) {
+      const config = clone(c);
+      const tags = [...(config.tags ?? [])].slice(0, 6);
+      tags.push(rng.pick(["stack=prod", "managed-by=terraform", "use-case=inventory", "stack"]));
+      config.tags = tags;
+      return done(config, `tags[${tags.length - 1}]`);
+    },
+  },
+  {
     kind: "empty tag",
     apply(c, rng) {
       const config = clone(c);
