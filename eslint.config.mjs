@@ -4,7 +4,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "coverage/", "**/*.mjs", "**/*.js"] },
+  { ignores: ["node_modules/", "coverage/", "dist/", "reports/", ".stryker-tmp/", ".build/", "**/*.mjs", "**/*.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
