@@ -14,8 +14,8 @@ export type { DeliverySpec, ResolvedDelivery } from "./delivery";
 import { type ApiKeys, type Expiry, type ExpirySpec, keysFor, resolveExpiry } from "./keys";
 import { type Preset } from "./schema";
 import { deliveredExtraFields, type PlakarForm, plakarForm } from "./plakarForm";
-import { resolvePermissionSets, resolvePreferredProject } from "./permissionSets";
-import { type ProjectRef, type Rule, resolveRules, type ScopeSpec } from "./scope";
+import { objectStorageScope, resolveGrants, resolvePreferredProject } from "./permissionSets";
+import { type Grant, grantedProjects, type ProjectRef, type Rule, resolveRules, type ScopeSpec } from "./scope";
 import { SCALEWAY_DESCRIPTION_MAX, SCALEWAY_NAME, SCALEWAY_NAME_MAX, SCALEWAY_TAGS_MAX } from "./schema";
 import { didYouMean } from "./suggest";
 import { allKnown, isKnown, type MaybeUnknown, UNKNOWN } from "./unknown";
@@ -30,6 +30,9 @@ export interface SpecPaths {
   readonly projects: string;
   readonly preset: string;
   readonly permissionSets: string;
+  /** `rules`: with several rules; each rule's own paths are in its RuleSpec. */
+  readonly rules: string;
+  readonly stagingProject: string;
   readonly preferredProject: string;
   readonly expiresAt: string;
   readonly rotateEveryDays: string;
@@ -44,15 +47,39 @@ export interface SpecPaths {
   readonly region: string;
 }
 
+/** Where each field of one rule came from. */
+export interface RulePaths {
+  /** The rule as a whole: `credentials.<name>.rules[<i>]` or `args.rules[<i>]`. */
+  readonly base: string;
+  readonly projects: string;
+  readonly permissionSets: string;
+  readonly preset: string;
+  readonly part: string;
+}
+
+/** One rule as written: sets (explicit, a preset's, or a part of one) on one scope. */
+export interface RuleSpec {
+  readonly scope: ScopeSpec;
+  readonly permissionSets?: MaybeUnknown<readonly MaybeUnknown<string>[]>;
+  readonly preset?: MaybeUnknown<string>;
+  readonly part?: MaybeUnknown<string>;
+  readonly paths: RulePaths;
+}
+
 export interface CredentialSpec {
   /** Logical name of the component: every child resource's name starts with it. */
   readonly resourceName: string;
   /** The Pulumi stack, written into descriptions and the `stack=` tag. */
   readonly stack: string;
   readonly organizationId: MaybeUnknown<string>;
+  /** The credential's projects; not used with `rules`. */
   readonly scope: ScopeSpec;
   readonly preset?: MaybeUnknown<string>;
   readonly permissionSets?: MaybeUnknown<readonly MaybeUnknown<string>[]>;
+  /** For a preset made of parts: the project its `stagingProject` part goes to (the others go to `scope`). */
+  readonly stagingProject?: MaybeUnknown<ProjectRef>;
+  /** Several rules instead of `scope` + `permissionSets`; the preset then only names the use case. */
+  readonly rules?: MaybeUnknown<readonly RuleSpec[]>;
   /** The label of the Object Storage preferred project (an alias in the stack, an ID in the component). */
   readonly preferredProject?: MaybeUnknown<string>;
   /** With an organization-wide scope: the projects `preferredProject` may name (any, when absent). */
@@ -79,11 +106,11 @@ export interface ResolvedCredential {
   readonly description: string;
   readonly tags: readonly string[];
   readonly organizationId: string;
-  /** The projects the credential reaches, sorted by label, or "*" for all current and future projects. */
+  /** Every project the credential reaches (in any rule), sorted by label, or "*" for all current and future projects. */
   readonly projects: readonly ProjectRef[] | "*";
   /** Every permission set the credential holds, sorted. */
   readonly permissionSets: readonly string[];
-  /** The policy's rules: one scope each. */
+  /** The policy's rules: one scope each, no two with the same scope, sorted. */
   readonly rules: readonly Rule[];
   /** The key's Object Storage preferred project; set exactly when the sets include Object Storage. */
   readonly preferredProject?: ProjectRef;
@@ -131,10 +158,12 @@ export function checkCredential(
   const presetKnown = spec.preset === undefined || isKnown(spec.preset);
   const useCase = spec.preset === undefined ? CUSTOM_USE_CASE : isKnown(spec.preset) ? spec.preset : UNKNOWN;
 
-  const sets = presetOk && presetKnown ? resolvePermissionSets(spec, preset, ctx, issues) : UNKNOWN;
-  const setsFailed = sets === undefined || !presetOk;
-  const projects = resolveScopeProjects(spec);
-  const preferred = resolvePreferredProject(spec, projects, setsFailed ? UNKNOWN : sets, issues);
+  const grants = resolveGrants(spec, preset, presetOk && presetKnown, ctx, issues);
+  const setsFailed = !presetOk || (isKnown(grants) && grants.some((g) => g.sets === undefined));
+  const preferred = resolvePreferredProject(spec, objectStorageScope(grants), setsFailed, issues);
+  const granted = knownGrants(grants);
+  const rules =
+    granted && isKnown(spec.organizationId) ? resolveRules(spec.organizationId, granted, issues) : undefined;
   const expiry = resolveExpiry(spec, ctx.now.getTime(), issues);
 
   checkName(spec, issues);
@@ -147,9 +176,8 @@ export function checkCredential(
   if (
     !isKnown(spec.organizationId) ||
     !isKnown(spec.name) ||
-    sets === undefined ||
-    !isKnown(sets) ||
-    !isKnown(projects) ||
+    !granted ||
+    !rules ||
     preferred === null ||
     !isKnown(preferred ?? null) ||
     !expiry ||
@@ -162,6 +190,7 @@ export function checkCredential(
     return undefined;
   }
   const preferredRef = preferred as ProjectRef | undefined;
+  const projects = grantedProjects(granted);
   const location = delivery as DeliveryLocation | undefined;
   const partial = {
     resourceName: spec.resourceName,
@@ -171,8 +200,8 @@ export function checkCredential(
     tags,
     organizationId: spec.organizationId,
     projects,
-    permissionSets: sets,
-    rules: resolveRules(spec.organizationId, projects, sets),
+    permissionSets: sortedUnique(granted.flatMap((g) => g.sets)),
+    rules,
     ...(preferredRef ? { preferredProject: preferredRef } : {}),
     expiry,
     keys: keysFor(spec.resourceName, expiry, ctx.now.getTime(), description),
@@ -195,13 +224,15 @@ export function unknownPresetMessage(name: string, presets: ReadonlyMap<string, 
   return `unknown preset "${name}"${didYouMean(name, presets.keys())}; presets: ${[...presets.keys()].join(", ")}`;
 }
 
-function resolveScopeProjects(spec: CredentialSpec): MaybeUnknown<readonly ProjectRef[] | "*"> {
-  if (spec.scope.kind === "organization") return "*";
-  const { projects } = spec.scope;
-  if (!allKnown(projects)) return UNKNOWN;
-  const byLabel = new Map<string, ProjectRef>();
-  for (const p of projects) if (!byLabel.has(p.label)) byLabel.set(p.label, p);
-  return [...byLabel.values()].sort((a, b) => compare(a.label, b.label));
+/** The grants, once every scope and set is known and accepted. */
+function knownGrants(grants: ReturnType<typeof resolveGrants>): Grant[] | undefined {
+  if (!isKnown(grants)) return undefined;
+  const out: Grant[] = [];
+  for (const g of grants) {
+    if (g.sets === undefined || !isKnown(g.sets) || !isKnown(g.projects)) return undefined;
+    out.push({ projects: g.projects, sets: g.sets, path: g.path });
+  }
+  return out;
 }
 
 /** Code-unit order, like Array.prototype.sort: the same on every machine, whatever its locale. */

@@ -1,13 +1,55 @@
-/** Permission sets: the preset's and the user's, checked against the catalog; and the preferred project they need. */
+/**
+ * Permission sets: which sets the credential holds on which projects (the preset's, or a part of it, and the user's,
+ * checked against the catalog), and the Object Storage preferred project they need.
+ */
 import { checkPermissionSet, isObjectStorageSet } from "./catalog";
-import type { CredentialSpec, ResolveContext } from "./credential";
+import type { CredentialSpec, ResolveContext, RuleSpec } from "./credential";
 import type { Issues } from "./errors";
-import type { Preset } from "./schema";
-import type { ProjectRef } from "./scope";
+import { PART_ROLES, type Preset } from "./schema";
+import { grantedProjects, type ProjectRef, type ScopeSpec } from "./scope";
 import { didYouMean } from "./suggest";
 import { allKnown, isKnown, type MaybeUnknown, UNKNOWN } from "./unknown";
 
-/** The credential's sets, sorted and deduplicated; undefined when one is refused. */
+/** Sets on a scope, either of which may not be known yet; `sets` is undefined when one of them is refused. */
+export interface GrantSpec {
+  readonly projects: MaybeUnknown<readonly ProjectRef[] | "*">;
+  readonly sets: MaybeUnknown<string[]> | undefined;
+  readonly path: string;
+}
+
+function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+/** The projects of a scope, one per label, sorted by label; UNKNOWN while one is not known. */
+export function scopeProjects(scope: ScopeSpec): MaybeUnknown<readonly ProjectRef[] | "*"> {
+  if (scope.kind === "organization") return "*";
+  if (!allKnown(scope.projects)) return UNKNOWN;
+  return grantedProjects([{ projects: scope.projects }]);
+}
+
+/** The explicit sets, each checked against the catalog; undefined when one is refused. */
+function checkedSets(
+  explicit: MaybeUnknown<readonly MaybeUnknown<string>[]>,
+  path: string,
+  ctx: ResolveContext,
+  issues: Issues,
+): MaybeUnknown<readonly string[]> | undefined {
+  if (!isKnown(explicit)) return UNKNOWN;
+  let ok = true;
+  explicit.forEach((set, i) => {
+    if (!isKnown(set)) return;
+    const problem = checkPermissionSet(set, ctx.catalog);
+    if (problem) {
+      ok = false;
+      issues.add(`${path}[${i}]`, problem);
+    }
+  });
+  if (!ok) return undefined;
+  return allKnown(explicit) ? explicit : UNKNOWN;
+}
+
+/** The credential's sets without rules, sorted and deduplicated; undefined when one is refused. */
 export function resolvePermissionSets(
   spec: CredentialSpec,
   preset: Preset | undefined,
@@ -21,36 +63,142 @@ export function resolvePermissionSets(
     issues.add(paths.base, `needs a preset (${[...ctx.presets.keys()].join(", ")}) or a non-empty permissionSets list`);
     return undefined;
   }
-  let ok = true;
-  explicit.forEach((set, i) => {
-    if (!isKnown(set)) return;
-    const problem = checkPermissionSet(set, ctx.catalog);
-    if (problem) {
-      ok = false;
-      issues.add(`${paths.permissionSets}[${i}]`, problem);
+  const checked = checkedSets(explicit, paths.permissionSets, ctx, issues);
+  if (checked === undefined || !isKnown(checked)) return checked as undefined | typeof UNKNOWN;
+  return sortedUnique([...(preset?.permissionSets ?? []), ...checked]);
+}
+
+const withParts = (presets: ReadonlyMap<string, Preset>) =>
+  [...presets.values()].filter((p) => p.parts).map((p) => p.name);
+
+/**
+ * What the credential grants, rule by rule, before rules with the same scope merge. Without `rules`: the sets on the
+ * credential's projects, or, for a preset made of parts with its `stagingProject` named, each part on its own project.
+ * With `rules`: each rule's sets on its projects (the credential's preset only names the use case). `presetOk` is
+ * false when the credential's preset was refused or is not known yet: its sets are then not judged.
+ */
+export function resolveGrants(
+  spec: CredentialSpec,
+  preset: Preset | undefined,
+  presetOk: boolean,
+  ctx: ResolveContext,
+  issues: Issues,
+): MaybeUnknown<readonly GrantSpec[]> {
+  const { paths } = spec;
+  if (spec.rules !== undefined) {
+    if (!isKnown(spec.rules)) return UNKNOWN;
+    if (spec.rules.length === 0) issues.add(paths.rules, "must list at least one rule");
+    return spec.rules.map((rule) => ruleGrant(rule, ctx, issues));
+  }
+  const projects = scopeProjects(spec.scope);
+  const staging = spec.stagingProject;
+  if (staging !== undefined && presetOk && !preset?.parts) {
+    const presets = withParts(ctx.presets).join(", ");
+    issues.add(
+      paths.stagingProject,
+      preset
+        ? `preset "${preset.name}" is not made of parts, so it has no staging project: remove ${leaf(paths.stagingProject)} (presets with one: ${presets})`
+        : `only a preset made of parts (${presets}) takes a staging project: remove ${leaf(paths.stagingProject)}, or write rules`,
+    );
+    return [{ projects, sets: undefined, path: paths.projects }];
+  }
+  if (!presetOk) return [{ projects, sets: UNKNOWN, path: paths.projects }];
+  if (staging === undefined || !preset?.parts) {
+    return [{ projects, sets: resolvePermissionSets(spec, preset, ctx, issues), path: paths.projects }];
+  }
+  const { parts } = preset;
+  const explicit = checkedSets(spec.permissionSets ?? [], paths.permissionSets, ctx, issues);
+  const main = explicit === undefined || !isKnown(explicit) ? explicit : sortedUnique([...parts.projects, ...explicit]);
+  const grants: GrantSpec[] = [{ projects, sets: main as MaybeUnknown<string[]> | undefined, path: paths.projects }];
+  for (const role of PART_ROLES) {
+    grants.push({
+      projects: isKnown(staging) ? [staging] : UNKNOWN,
+      sets: sortedUnique(parts[role]),
+      path: paths.stagingProject,
+    });
+  }
+  return grants;
+}
+
+function ruleGrant(rule: RuleSpec, ctx: ResolveContext, issues: Issues): GrantSpec {
+  const { paths } = rule;
+  const projects = scopeProjects(rule.scope);
+  let fromPreset: MaybeUnknown<readonly string[]> | undefined = [];
+  let named = false;
+  if (rule.preset !== undefined) {
+    named = true;
+    if (!isKnown(rule.preset)) fromPreset = UNKNOWN;
+    else {
+      const preset = ctx.presets.get(rule.preset);
+      if (!preset) {
+        issues.add(
+          paths.preset,
+          `unknown preset "${rule.preset}"${didYouMean(rule.preset, ctx.presets.keys())}; presets: ${[...ctx.presets.keys()].join(", ")}`,
+        );
+        fromPreset = undefined;
+      } else if (rule.part !== undefined && isKnown(rule.part)) {
+        const part = preset.parts?.[rule.part as keyof NonNullable<Preset["parts"]>];
+        if (!part) {
+          issues.add(
+            paths.part,
+            preset.parts
+              ? `preset "${preset.name}" has no part "${rule.part}"; its parts: ${Object.keys(preset.parts).join(", ")}`
+              : `preset "${preset.name}" is not made of parts (presets with parts: ${withParts(ctx.presets).join(", ")}): remove part`,
+          );
+          fromPreset = undefined;
+        } else fromPreset = part;
+      } else fromPreset = rule.part === undefined ? preset.permissionSets : UNKNOWN;
     }
-  });
-  if (!ok) return undefined;
-  if (!allKnown(explicit)) return UNKNOWN;
-  return [...new Set([...(preset?.permissionSets ?? []), ...explicit])].sort();
+  } else if (rule.part !== undefined) {
+    issues.add(paths.part, "names a part of a preset: give the preset too, or remove part");
+    fromPreset = undefined;
+  }
+  const explicit = rule.permissionSets ?? [];
+  if (!named && isKnown(explicit) && explicit.length === 0) {
+    issues.add(paths.base, `needs a preset (${[...ctx.presets.keys()].join(", ")}) or a non-empty permissionSets list`);
+    return { projects, sets: undefined, path: paths.projects };
+  }
+  const checked = checkedSets(explicit, paths.permissionSets, ctx, issues);
+  if (checked === undefined || fromPreset === undefined) return { projects, sets: undefined, path: paths.projects };
+  if (!isKnown(checked) || !isKnown(fromPreset)) return { projects, sets: UNKNOWN, path: paths.projects };
+  return { projects, sets: sortedUnique([...fromPreset, ...checked]), path: paths.projects };
+}
+
+/**
+ * Where the key's Object Storage preferred project may be: the projects of the grants that hold Object Storage sets,
+ * and whether one is needed at all (UNKNOWN when it cannot be decided yet). While some grant's sets are refused or
+ * unknown, every granted project is a candidate, so a name is still checked against something sensible.
+ */
+export function objectStorageScope(grants: MaybeUnknown<readonly GrantSpec[]>): {
+  readonly needed: MaybeUnknown<boolean>;
+  readonly projects: MaybeUnknown<readonly ProjectRef[] | "*">;
+} {
+  if (!isKnown(grants)) return { needed: UNKNOWN, projects: UNKNOWN };
+  const undecided = grants.some((g) => g.sets === undefined || !isKnown(g.sets));
+  const holding = grants.filter((g) => g.sets !== undefined && isKnown(g.sets) && g.sets.some(isObjectStorageSet));
+  const needed = holding.length > 0 ? true : undecided ? UNKNOWN : false;
+  const candidates = undecided ? grants : holding;
+  if (candidates.some((g) => !isKnown(g.projects))) return { needed, projects: UNKNOWN };
+  return { needed, projects: grantedProjects(candidates as readonly { projects: readonly ProjectRef[] | "*" }[]) };
 }
 
 /**
  * The key's Object Storage preferred project: required exactly when the sets include Object Storage (the only
- * project choice is taken without asking), refused otherwise. Null when refused; UNKNOWN when it cannot be decided.
+ * project those sets apply to is taken without asking), refused otherwise, and always a project a rule holding
+ * Object Storage sets covers. Null when refused; UNKNOWN when it cannot be decided.
  */
 export function resolvePreferredProject(
   spec: CredentialSpec,
-  projects: MaybeUnknown<readonly ProjectRef[] | "*">,
-  sets: MaybeUnknown<readonly string[]> | undefined,
+  scope: ReturnType<typeof objectStorageScope>,
+  setsFailed: boolean,
   issues: Issues,
 ): MaybeUnknown<ProjectRef | undefined> | null {
   const path = spec.paths.preferredProject;
   const field = leaf(path);
   const wanted = spec.preferredProject;
+  const projects = scope.projects;
   // With refused sets, still check the name; whether one is needed is decided once the sets are fixed.
-  const needsOne =
-    sets === undefined || !isKnown(sets) ? (wanted !== undefined ? true : UNKNOWN) : sets.some(isObjectStorageSet);
+  const needsOne = setsFailed || !isKnown(scope.needed) ? (wanted !== undefined ? true : UNKNOWN) : scope.needed;
   if (needsOne === false) {
     if (wanted !== undefined) {
       issues.add(
@@ -63,6 +211,7 @@ export function resolvePreferredProject(
   }
   if (wanted !== undefined && !isKnown(wanted)) return UNKNOWN;
   if (!isKnown(projects)) return UNKNOWN;
+  const split = spec.rules !== undefined || spec.stagingProject !== undefined;
   const all = projects === "*";
   const candidates = all ? (spec.preferredCandidates ?? []) : projects;
   const names = candidates.map((p) => p.label);
@@ -70,15 +219,20 @@ export function resolvePreferredProject(
     const hit = candidates.find((p) => p.label === wanted);
     if (hit) return hit;
     if (all && spec.preferredCandidates === undefined) return { id: wanted.toLowerCase(), label: wanted };
-    const scope = all ? "a declared project alias" : "one of this credential's projects";
-    issues.add(path, `"${wanted}" is not ${scope} (${names.join(", ")})${didYouMean(wanted, names)}`);
+    const scopeText = all
+      ? "a declared project alias"
+      : split
+        ? "a project of a rule holding Object Storage sets"
+        : "one of this credential's projects";
+    issues.add(path, `"${wanted}" is not ${scopeText} (${names.join(", ")})${didYouMean(wanted, names)}`);
     return null;
   }
   if (needsOne === UNKNOWN) return UNKNOWN;
   if (!all && projects.length === 1) return projects[0];
+  const has = all ? 'projects "*"' : `${projects.length} projects`;
   issues.add(
     path,
-    `required: Object Storage permission sets need a preferred project (the buckets' project) and this credential has ${all ? 'projects "*"' : `${projects.length} projects`}; set ${field} to one of ${names.join(", ") || "its projects"}`,
+    `required: Object Storage permission sets need a preferred project (the buckets' project) and ${split ? `they apply to ${has}` : `this credential has ${has}`}; set ${field} to one of ${names.join(", ") || "its projects"}`,
   );
   return null;
 }

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, type ConfigIssue, formatPath } from "./errors";
-import { type Preset, PresetSchema } from "./schema";
+import { type Preset, PresetSchema, PRESET_PARTS } from "./schema";
 import { type Catalog, checkPermissionSet, loadCatalog, PRESETS_DIR } from "./catalog";
 
 export function parsePreset(name: string, text: string, catalog: Catalog): Preset {
@@ -28,6 +28,25 @@ export function parsePreset(name: string, text: string, catalog: Catalog): Prese
       issues.push({ path: `${where}:plakar.fields[${i}].value`, message: 'required for "from: fixed"' });
     }
   });
+  const parts = parsed.data.parts;
+  if (parts) {
+    // The parts split the preset's sets exactly: each set in one part.
+    const seen = new Set<string>();
+    for (const part of PRESET_PARTS) {
+      parts[part].forEach((set, i) => {
+        const problem = !parsed.data.permissionSets.includes(set)
+          ? `"${set}" is not in permissionSets`
+          : seen.has(set)
+            ? `"${set}" is in two parts`
+            : undefined;
+        if (problem) issues.push({ path: `${where}:parts.${part}[${i}]`, message: problem });
+        seen.add(set);
+      });
+    }
+    parsed.data.permissionSets.forEach((set, i) => {
+      if (!seen.has(set)) issues.push({ path: `${where}:permissionSets[${i}]`, message: `"${set}" is in no part` });
+    });
+  }
   if (issues.length > 0) throw new ConfigError(issues, `invalid preset ${where}`);
   return { name, ...parsed.data };
 }

@@ -5,7 +5,7 @@
  */
 import type { z } from "zod";
 import { CUSTOM_USE_CASE, checkCredential, compare, type CredentialSpec, type ResolveContext } from "./credential";
-import { type ResolvedCredential, SECRET_PROVIDER, type SpecPaths } from "./credential";
+import { type ResolvedCredential, type RuleSpec, SECRET_PROVIDER, type SpecPaths } from "./credential";
 import { ConfigError, type ConfigIssue, formatPath, Issues } from "./errors";
 import { isoSeconds } from "./rotation";
 import {
@@ -79,6 +79,7 @@ export function resolveStack(raw: unknown, ctx: StackContext): ResolvedStack {
 function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
   if (path.length === 0) return KNOWN_KEYS.top;
   if (path[0] === "credentials" && path.length === 2) return KNOWN_KEYS.credential;
+  if (path[0] === "credentials" && path.length === 4 && path[2] === "rules") return KNOWN_KEYS.rule;
   if (path[0] === "apiKeys" && path.length === 1) return KNOWN_KEYS.apiKeys;
   if (path[0] === "secretManager" && path.length === 1) return KNOWN_KEYS.secretManager;
   return [];
@@ -168,16 +169,23 @@ function pathsFor(key: string, spec: CredentialConfig): SpecPaths {
     description: `${base}.description`,
     tags: "tags",
     delivery: `${base}.deliver`,
-    region: "secretManager.region",
+    region: spec.region !== undefined ? `${base}.region` : "secretManager.region",
   };
 }
 
-/** The projects a credential names, as IDs with their aliases; undefined (and issues) when one is unknown. */
-function resolveAliases(key: string, spec: CredentialConfig, config: StackConfig, issues: Issues) {
-  const path = `credentials.${key}.projects`;
-  if (spec.projects === "*") {
+/** The projects at `path`, as IDs with their aliases; undefined (and issues) when one is unknown. */
+function resolveAliases(
+  key: string,
+  projects: NonNullable<CredentialConfig["projects"]>,
+  path: string,
+  config: StackConfig,
+  issues: Issues,
+) {
+  if (projects === "*") {
     if (!config.allowAllProjects) {
       issues.add(
+    rules: `${base}.rules`,
+    stagingProject: `${base}.stagingProject`,
         path,
         `"*" grants every current and future project of the organization; set plakar-scaleway-iam:allowAllProjects: true to allow it, or list project aliases`,
       );
@@ -187,7 +195,7 @@ function resolveAliases(key: string, spec: CredentialConfig, config: StackConfig
   }
   const refs: ProjectRef[] = [];
   let ok = true;
-  spec.projects.forEach((alias, i) => {
+  projects.forEach((alias, i) => {
     const id = projectId(config, alias);
     if (alias === "*") {
       ok = false;
@@ -232,7 +240,47 @@ function credentialSpec(
   }
   // Reported after the credential's own checks, in the order of a credential's keys.
   const later = new Issues();
-  const projects = resolveAliases(key, spec, config, later);
+  if (spec.rules !== undefined) {
+    const mixed = (["projects", "permissionSets", "stagingProject"] as const).filter((k) => spec[k] !== undefined);
+    if (mixed.length > 0) {
+      later.add(
+        `${path}.rules`,
+        `give either rules or ${mixed.join(" and ")}, not both: each rule has its own projects and permissionSets (move ${mixed.join(" and ")} into a rule)`,
+      );
+    }
+  } else if (spec.projects === undefined) {
+    later.add(
+      `${path}.projects`,
+      'is required: list project aliases, or "*" for all current and future projects (or give rules, each with its own projects)',
+    );
+  }
+  const projects =
+    spec.projects !== undefined
+      ? resolveAliases(key, spec.projects, `${path}.projects`, config, later)
+      : spec.rules !== undefined
+        ? []
+        : undefined;
+  const rules = spec.rules?.map((rule, i) => ruleSpec(key, rule, `${path}.rules[${i}]`, config, later));
+  let staging: ProjectRef | undefined;
+  if (spec.stagingProject !== undefined) {
+    const id = projectId(config, spec.stagingProject);
+    if (id === undefined) {
+      const declared = declaredAliases(config);
+      later.add(
+        `${path}.stagingProject`,
+        `credential "${key}" names unknown project alias "${spec.stagingProject}"${didYouMean(spec.stagingProject, declared)}; declared aliases: ${declared.join(", ")}`,
+      );
+    } else staging = { id, label: spec.stagingProject };
+  }
+  const formPreset = spec.preset !== undefined ? ctx.presets.get(spec.preset) : undefined;
+  if (spec.region !== undefined && (spec.preset === undefined || formPreset)) {
+    if (!formPreset?.plakar.fields.some((f) => f.from === "region")) {
+      later.add(
+        `${path}.region`,
+        `Plakar's ${formPreset ? `"${formPreset.name}"` : "custom"} form asks for no region: remove region (it is the region of the secrets, for Secret Manager presets)`,
+      );
+    }
+  }
   const { apiKeys } = config;
   const rotationOverride = spec.rotateEveryDays !== undefined || spec.overlapDays !== undefined;
   if (spec.expiresAt !== undefined && rotationOverride) {
@@ -282,12 +330,19 @@ function credentialSpec(
     name: `${config.namePrefix}${ctx.stack}-${key}`,
     ...(spec.description !== undefined ? { purpose: spec.description } : {}),
     tags: config.tags,
-    ...(sm ? { region: sm.region } : {}),
+    // Plakar's "Region": the credential's own (the secrets' region); a secret provider reads the delivered secrets.
+    ...(spec.region !== undefined
+      ? { region: spec.region }
+      : useCase === SECRET_PROVIDER && sm
+        ? { region: sm.region }
+        : {}),
     ...(delivered && sm && smId
       ? {
           delivery: {
             project: { id: smId, label: sm.project },
             region: sm.region,
+    ...(spec.stagingProject !== undefined ? { stagingProject: staging ?? UNKNOWN } : {}),
+    ...(rules !== undefined ? { rules } : {}),
             folder: `${sm.pathPrefix === "/" ? "" : sm.pathPrefix}/${ctx.stack}`,
           },
         }
@@ -325,6 +380,33 @@ function checkDeliveryCoverage(config: StackConfig, credentials: readonly StackC
         : `add a credential with preset: secret-provider and projects: [${sm.project}]`;
     issues.add(
       `credentials.${c.key}.deliver`,
+/** One rule of a credential: its aliases resolved (UNKNOWN, with issues, when one is not declared). */
+function ruleSpec(
+  key: string,
+  rule: NonNullable<CredentialConfig["rules"]>[number],
+  base: string,
+  config: StackConfig,
+  issues: Issues,
+): RuleSpec {
+  const projects = resolveAliases(key, rule.projects, `${base}.projects`, config, issues);
+  return {
+    scope:
+      projects === "*"
+        ? { kind: "organization" }
+        : { kind: "projects", projects: projects === undefined ? UNKNOWN : projects },
+    ...(rule.permissionSets !== undefined ? { permissionSets: rule.permissionSets } : {}),
+    ...(rule.preset !== undefined ? { preset: rule.preset } : {}),
+    ...(rule.part !== undefined ? { part: rule.part } : {}),
+    paths: {
+      base,
+      projects: `${base}.projects`,
+      permissionSets: `${base}.permissionSets`,
+      preset: `${base}.preset`,
+      part: `${base}.part`,
+    },
+  };
+}
+
       `credential "${c.key}" is delivered to Secret Manager project "${sm.project}", but no secret-provider credential covers project "${sm.project}", so Plakar could not read it: ${fix}`,
     );
   }

@@ -1,26 +1,130 @@
 /**
  * Bridges Pulumi's config and our schema. Pulumi hands a program every config value as a string (structured
- * values JSON-encoded), keyed `<namespace>:<key>`; the offline plan reads the same values from the stack file.
+ * values JSON-encoded), keyed `<namespace>:<key>`; the offline plan reads the same values from the stack file, the
+ * way the Pulumi CLI and SDK do, and hands them to the program through the SDK: there is one reading of config.
+ *
+ * Guardrails against config that means something else than it says: a key named `__proto__`, `constructor` or
+ * `prototype` at any level (it would become the prototype of the parsed config, and zod reads inherited keys), two
+ * spellings of one key (`ns:config:key`, a bare `key`), and our keys under a namespace that only looks like ours.
  */
-import { parse as parseYaml } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { ConfigError, type ConfigIssue } from "./errors";
+import { KNOWN_KEYS } from "./schema";
+import { closest, editDistance } from "./suggest";
+
+/** Stack files larger than this are refused before they are parsed (YAML parsing is not linear in the worst case). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Keys that would reach an object's prototype machinery if assigned: refused at every level of every source. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 /** Keys whose values are plain strings even when they look like JSON (a prefix of "123" stays "123"). */
 const STRING_KEYS = new Set(["organizationId", "namePrefix"]);
 
+/** The keys Pulumi's SDK reads as `<namespace>:<key>` (see `cleanKey` in @pulumi/pulumi/runtime/config.js). */
+const LEGACY_CONFIG_KEY = /^([^:]+):config:(.+)$/;
+
+function reservedMessage(name: string): string {
+  return `"${name}" cannot be used as a key (it would change how the whole config is read): rename or remove it`;
+}
+
+/** Own keys named like prototype machinery, at any depth of a decoded value. */
+function reservedKeysIn(value: unknown, path: string, issues: ConfigIssue[]): void {
+  if (!value || typeof value !== "object") return;
+  const isList = Array.isArray(value);
+  for (const key of Object.keys(value)) {
+    const child = (value as Record<string, unknown>)[key];
+    const childPath = isList ? `${path}[${key}]` : `${path}.${key}`;
+    if (!isList && RESERVED_NAMES.has(key)) issues.push({ path: childPath, message: reservedMessage(key) });
+    else reservedKeysIn(child, childPath, issues);
+  }
+}
+
+/** One of our top-level keys, or a near miss of one. */
+function ourKeyLike(key: string): string | undefined {
+  const head = key.split(/[.:]/)[0];
+  return KNOWN_KEYS.top.includes(head) ? head : closest(head, KNOWN_KEYS.top);
+}
+
+/** `plakar:`, `plakar-scaleway:`, `plakar-scaleway-iam2:`: a namespace someone meant as ours. */
+function looksLikeNamespace(ns: string, namespace: string): boolean {
+  const lower = ns.toLowerCase();
+  return (
+    lower !== namespace &&
+    (namespace.startsWith(lower) || lower.startsWith(namespace.split("-")[0]) || editDistance(lower, namespace) <= 3)
+  );
+}
+
 /**
  * The raw config object for one namespace: `{ organizationId, projects, ... }`, values decoded from Pulumi's string
- * form. Keys of other namespaces (`scaleway:region`, ...) are left out; unknown keys of ours are kept, so the
- * schema can reject them.
+ * form. Keys of other namespaces (`scaleway:region`, ...) are left out, unless they are clearly ours misspelt;
+ * unknown keys of ours are kept, so the schema can reject them. Throws ConfigError with every problem.
  */
 export function namespaceConfig(all: Readonly<Record<string, string>>, namespace: string): Record<string, unknown> {
+  const issues: ConfigIssue[] = [];
   const out: Record<string, unknown> = {};
-  const prefix = `${namespace}:`;
+  let ours = 0;
   for (const fullKey of Object.keys(all).sort()) {
-    if (!fullKey.startsWith(prefix)) continue;
-    const key = fullKey.slice(prefix.length);
-    out[key] = decodeValue(key, all[fullKey]);
+    const colon = fullKey.indexOf(":");
+    if (colon < 0) {
+      const meant = ourKeyLike(fullKey);
+      if (meant !== undefined || RESERVED_NAMES.has(fullKey)) {
+        issues.push({
+          path: fullKey,
+          message: `has no namespace, so it is not read as this project's: write ${namespace}:${meant ?? fullKey}`,
+        });
+      }
+      continue;
+    }
+    const ns = fullKey.slice(0, colon);
+    const key = fullKey.slice(colon + 1);
+    if (ns !== namespace) {
+      const meant = ourKeyLike(key);
+      if (meant !== undefined && looksLikeNamespace(ns, namespace)) {
+        issues.push({
+          path: fullKey,
+          message: `"${ns}" is not this project's namespace, so this key is ignored: write ${namespace}:${meant}`,
+        });
+      }
+      continue;
+    }
+    ours++;
+    const legacy = LEGACY_CONFIG_KEY.exec(fullKey);
+    if (legacy) {
+      issues.push({
+        path: fullKey,
+        message: `Pulumi reads "${fullKey}" as "${legacy[1]}:${legacy[2]}", a second spelling of one key: write ${legacy[1]}:${legacy[2]}`,
+      });
+      continue;
+    }
+    if (RESERVED_NAMES.has(key)) {
+      issues.push({ path: key, message: reservedMessage(key) });
+      continue;
+    }
+    const value = decodeValue(key, all[fullKey]);
+    if (STRING_KEYS.has(key) && value === "null") {
+      issues.push({ path: key, message: emptyValueMessage(key) });
+      continue;
+    }
+    reservedKeysIn(value, key, issues);
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  if (ours === 0) {
+    throw new ConfigError([
+      {
+        path: "",
+        message: `no ${namespace}:* config is set: set ${namespace}:organizationId, ${namespace}:projects and ${namespace}:credentials (see the README's configuration reference)`,
+      },
+    ]);
   }
   return out;
+}
+
+function emptyValueMessage(key: string): string {
+  return key === "namePrefix"
+    ? `has no value (a YAML "namePrefix:" with nothing after it is null, not empty): write namePrefix: "" for names without a prefix, or a prefix such as "plakar-", or remove the key for the default`
+    : `has no value (a YAML key with nothing after it is null): write a value, or remove the key`;
 }
 
 function decodeValue(key: string, value: string): unknown {
@@ -38,28 +142,152 @@ export interface StackFileConfig {
   readonly config: Record<string, string>;
 }
 
+/** YAML error codes (`BAD_INDENT`) as words; the library's messages quote source lines, which may hold secrets. */
+function yamlProblem(code: string): string {
+  return `YAML syntax error (${code.toLowerCase().replace(/_/g, " ")})`;
+}
+
 /**
  * Reads a stack file's `config:` block the way the Pulumi CLI does: keys without a namespace belong to the project,
- * scalars become strings, objects and lists become JSON. Secure values cannot be decrypted offline and are refused.
+ * `<ns>:config:<key>` is read as `<ns>:<key>`, scalars become strings, objects and lists become JSON. Refuses what
+ * Pulumi would read differently from how it looks: two spellings of one key, prototype keys at any level, a missing
+ * `config:` mapping. Secure values cannot be decrypted offline and are refused. Errors name the file, line and
+ * column, never the source text (it may hold a secure value or a pasted key).
  */
 export function parseStackFile(text: string, project: string, source: string): StackFileConfig {
-  const doc: unknown = parseYaml(text);
-  if (doc !== null && (typeof doc !== "object" || Array.isArray(doc))) {
-    throw new Error(`${source}: expected a YAML mapping with a "config:" key`);
+  const at = (lines: LineCounter, offset: number | undefined) => {
+    const { line, col } = lines.linePos(offset ?? 0);
+    return `${source}:${line}:${col}`;
+  };
+  if (Buffer.byteLength(text, "utf8") > MAX_CONFIG_BYTES) {
+    throw new ConfigError(
+      [{ path: source, message: `is larger than ${MAX_CONFIG_BYTES} bytes (1 MiB)` }],
+      "cannot plan",
+    );
   }
-  const block = (doc as Record<string, unknown> | null)?.config ?? {};
-  if (typeof block !== "object" || block === null || Array.isArray(block)) {
-    throw new Error(`${source}: "config" must be a mapping of <namespace>:<key> to values`);
+  if (text.trim() === "") {
+    throw new ConfigError(
+      [{ path: source, message: `is empty: a stack file holds a "config:" mapping of ${project}:<key> values` }],
+      "cannot plan",
+    );
   }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => ({ path: at(lines, e.pos[0]), message: yamlProblem(e.code) })),
+      "cannot plan",
+    );
+  }
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === undefined))) {
+    throw new ConfigError(
+      [
+        {
+          path: source,
+          message: `holds only comments: a stack file holds a "config:" mapping of ${project}:<key> values`,
+        },
+      ],
+      "cannot plan",
+    );
+  }
+  if (!isMap(root)) {
+    throw new ConfigError(
+      [{ path: at(lines, root.range?.[0]), message: `expected a YAML mapping with a "config:" key` }],
+      "cannot plan",
+    );
+  }
+  const issues: ConfigIssue[] = [];
+  reservedKeysInYaml(root, "", issues, (n) => at(lines, n.range?.[0]));
+  if (issues.length > 0) throw new ConfigError(issues, "cannot plan");
+
+  const block = root.get("config", true) as Node | undefined;
+  if (block === undefined) {
+    const stray = root.items
+      .map((p) => (isScalar(p.key) ? String(p.key.value) : ""))
+      .filter((k) => k.startsWith(`${project}:`) || KNOWN_KEYS.top.includes(k));
+    throw new ConfigError(
+      [
+        {
+          path: source,
+          message: stray.length
+            ? `has no "config:" mapping: put ${stray.join(", ")} under a top-level "config:" key`
+            : `has no "config:" mapping of ${project}:<key> values`,
+        },
+      ],
+      "cannot plan",
+    );
+  }
+  if (!isMap(block)) {
+    throw new ConfigError(
+      [{ path: at(lines, block.range?.[0]), message: `"config" must be a mapping of <namespace>:<key> to values` }],
+      "cannot plan",
+    );
+  }
+  const values = (doc.toJS({ maxAliasCount: 100 }) as { config: Record<string, unknown> }).config;
   const config: Record<string, string> = {};
-  for (const [rawKey, value] of Object.entries(block)) {
-    const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+  /** Where each key (as Pulumi will read it) was first written. */
+  const written = new Map<string, string>();
+  for (const pair of block.items) {
+    if (!isPair(pair) || !isScalar(pair.key) || typeof pair.key.value !== "string") {
+      issues.push({ path: at(lines, (pair.key as Node | null)?.range?.[0]), message: "config keys must be strings" });
+      continue;
+    }
+    const rawKey = pair.key.value;
+    const where = at(lines, pair.key.range?.[0]);
+    const namespaced = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+    const legacy = LEGACY_CONFIG_KEY.exec(namespaced);
+    const key = legacy ? `${legacy[1]}:${legacy[2]}` : namespaced;
+    const ours = key.startsWith(`${project}:`);
+    if (legacy && ours) {
+      issues.push({
+        path: where,
+        message: `${rawKey}: Pulumi reads it as ${key}, a second spelling of one key: write ${key}`,
+      });
+      continue;
+    }
+    const first = written.get(key);
+    if (first !== undefined) {
+      issues.push({
+        path: where,
+        message: `${rawKey}: Pulumi reads it as ${key}, already set at ${first}: keep one of the two`,
+      });
+      continue;
+    }
+    written.set(key, `line ${where.slice(source.length + 1).split(":")[0]}`);
+    const value: unknown = Object.hasOwn(values, rawKey) ? values[rawKey] : null;
     if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
       // Other namespaces (scaleway:secretKey, ...) are not ours to read: leave their secrets encrypted.
-      if (!key.startsWith(`${project}:`)) continue;
-      throw new Error(`${source}: ${key} is an encrypted (secure) value; the offline plan cannot decrypt it`);
+      if (!ours) continue;
+      issues.push({
+        path: where,
+        message: `${key} is an encrypted (secure) value; the offline plan cannot decrypt it`,
+      });
+      continue;
+    }
+    if (value === null && ours) {
+      issues.push({ path: where, message: `${key} ${emptyValueMessage(key.slice(project.length + 1))}` });
+      continue;
     }
     config[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
+  if (issues.length > 0) throw new ConfigError(issues, "cannot plan");
   return { config };
+}
+
+/** Keys named like prototype machinery anywhere in a YAML document, with where they are written. */
+function reservedKeysInYaml(node: unknown, path: string, issues: ConfigIssue[], where: (n: Node) => string): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : "";
+      const childPath = path ? `${path}.${name}` : name;
+      if (RESERVED_NAMES.has(name) || RESERVED_NAMES.has(name.slice(name.lastIndexOf(":") + 1))) {
+        issues.push({ path: where(pair.key as Node), message: `${childPath}: ${reservedMessage(name)}` });
+      } else {
+        reservedKeysInYaml(pair.value, childPath, issues, where);
+      }
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => reservedKeysInYaml(item, `${path}[${i}]`, issues, where));
+  }
 }

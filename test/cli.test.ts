@@ -1,94 +1,351 @@
-/** The command-line scripts as a user runs them: exit codes, stdout/stderr discipline, formats. */
-import { spawnSync } from "child_process";
+/**
+ * The command-line tools as a user meets them: config read once and read safely, the stack a file is for, flags,
+ * help, messages, exit codes. The commands' `main` runs in-process (same code as the entry, a fraction of the cost);
+ * a few tests start real processes where the process boundary is the point (exit code, pipes).
+ */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { describe, expect, it } from "vitest";
-import { assessExpiry, renderExpiryTable } from "../tools/expiry";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../domain/errors";
+import { MAX_CONFIG_BYTES, namespaceConfig, parseStackFile } from "../domain/stackConfig";
+import { assessExpiry, renderExpiryTable } from "../tools/expiry";
+import { PROJECT, ROOT } from "./support/arbitraries";
+import { runInProcess, runScript, tempDir } from "./support/offline";
 
-const ROOT = path.join(__dirname, "..");
+const NOW = "2026-11-26T00:00:00Z";
+const ORG = `  ${PROJECT}:organizationId: 5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d`;
+const PROJECTS = `  ${PROJECT}:projects: { backups: 1d2e3f4a-5b6c-4d7e-9f8a-9b0c1d2e3f4a, apps: 0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f }`;
+const CREDS = `  ${PROJECT}:credentials: { inv: { preset: inventory, projects: [apps] } }`;
+/** What an attacker wants: every product, every project, no allowAllProjects. */
+const EVIL = `{ evil: { permissionSets: [AllProductsFullAccess], projects: "*" } }`;
 
-/** Runs a script; `input` is piped to it, and without one its standard input is /dev/null (as in CI). */
-function run(script: string, args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "tools", "run.js"), script.replace(/\.ts$/, ""), ...args], {
-    cwd: ROOT,
-    ...(input === undefined ? { stdio: ["ignore", "pipe", "pipe"] } : { input }),
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+let dir: string;
+beforeAll(() => {
+  dir = tempDir();
+});
 
-function tmpFile(name: string, text: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plakar-cli-")), name);
-  fs.writeFileSync(file, text);
+function stackFile(name: string, lines: readonly string[]): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, lines.join("\n") + "\n");
   return file;
 }
 
-describe("plan", () => {
-  it("--json prints one JSON document: stack, resources, outputs", () => {
-    const r = run("plan.ts", ["--stack", "prod", "--now", "2026-11-26T00:00:00Z", "--json"]);
-    expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as {
-      stack: string;
-      resources: { protect: boolean; type: string }[];
-      outputs: object;
+const plan = (args: readonly string[], stdin?: string) => runInProcess("plan", args, { stdin });
+const check = (args: readonly string[], stdin?: string) => runInProcess("check-expiry", args, { stdin });
+
+function errorLines(stderr: string): string[] {
+  return stderr.split("\n").filter((l) => l.startsWith("error: "));
+}
+
+/** A refused input: exit 2, nothing on stdout, and every stderr line a heading or one `error:` line. */
+function expectRefused(r: { code: number | null; stdout: string; stderr: string }, message: RegExp): void {
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stdout).toBe("");
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  const lines = r.stderr.trimEnd().split("\n");
+  expect(
+    lines.slice(1).every((l) => l.startsWith("error: ")),
+    r.stderr,
+  ).toBe(true);
+}
+
+describe("one reading of config: the bypasses of issue 10 stay closed", () => {
+  it("a bare __proto__ under config: cannot grant AllProductsFullAccess on every project", async () => {
+    const file = stackFile("Pulumi.proto-bare.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      "  __proto__:",
+      `    credentials: ${EVIL}`,
+      "    allowAllProjects: true",
+    ]);
+    for (const format of ["json", "table", "markdown"]) {
+      const r = await plan(["--config", file, "--format", format, "--now", NOW]);
+      expectRefused(r, /Pulumi\.proto-bare\.yaml:4:3: config\.__proto__: "__proto__" cannot be used as a key/);
+      expect(r.stdout).not.toContain("AllProductsFullAccess");
+    }
+  });
+
+  it("a namespaced __proto__, or one nested in a credential, is refused too", async () => {
+    const namespaced = stackFile("Pulumi.proto-ns.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      `  ${PROJECT}:__proto__: { credentials: ${EVIL}, allowAllProjects: true }`,
+    ]);
+    expectRefused(await plan(["--config", namespaced, "--json"]), /:4:3: config\.plakar-scaleway-iam:__proto__:/);
+    const nested = stackFile("Pulumi.proto-nested.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      `  ${PROJECT}:credentials: { inv: { preset: inventory, projects: [apps] }, constructor: { preset: inventory, projects: [apps] } }`,
+    ]);
+    expectRefused(await plan(["--config", nested, "--json"]), /credentials\.constructor: "constructor" cannot be used/);
+  });
+
+  it("Pulumi's own config (what `pulumi up` hands the program) is held to the same rule", () => {
+    const grant = JSON.stringify({
+      credentials: { evil: { permissionSets: ["AllProductsFullAccess"], projects: "*" } },
+      allowAllProjects: true,
+    });
+    const base = {
+      [`${PROJECT}:organizationId`]: "5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
+      [`${PROJECT}:projects`]: '{"apps":"0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f"}',
     };
-    expect(doc.stack).toBe("prod");
-    expect(doc.resources.length).toBeGreaterThan(0);
-    expect(doc.resources.every((x) => typeof x.protect === "boolean")).toBe(true);
-    expect(doc.resources.filter((x) => x.type === "scaleway:iam/application:Application").every((x) => x.protect)).toBe(
-      true,
-    );
-    expect(doc.outputs).toHaveProperty("credentials");
+    for (const [key, value] of [
+      [`${PROJECT}:__proto__`, grant],
+      [`${PROJECT}:prototype`, grant],
+      [`${PROJECT}:credentials`, `{"__proto__": ${grant}}`],
+      [`${PROJECT}:apiKeys`, '{"constructor": {"maxLifetimeDays": 73000}}'],
+    ]) {
+      const all = { ...base, [key]: value };
+      expect(() => namespaceConfig(all, PROJECT), key).toThrow(/cannot be used as a key/);
+    }
+    // Control: without the reserved key the same map is read.
+    expect(namespaceConfig(base, PROJECT)).toHaveProperty("projects.apps");
   });
 
-  it("prints a table per credential by default, and a Markdown report with --format markdown", () => {
-    const table = run("plan.ts", ["--now", "2026-11-26T00:00:00Z"]);
-    expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/inventory {2}\[inventory\]\n {2}application {7}plakar-staging-inventory/);
-    expect(table.stdout).toMatch(/preferred project backups \(/);
-    const md = run("plan.ts", ["--now", "2026-11-26T00:00:00Z", "--format", "markdown"]);
-    expect(md.code).toBe(0);
-    expect(md.stdout).toMatch(/^### Access report: stack `staging`/);
-    expect(md.stdout).toMatch(/\| `buckets` \| object-storage \| backups `[0-9a-f-]{36}` \|/);
+  it("ns:config:key (a second spelling Pulumi's SDK merges) is refused, so no view can see another map", async () => {
+    const file = stackFile("Pulumi.legacy.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      CREDS,
+      `  ${PROJECT}:config:credentials: ${EVIL}`,
+    ]);
+    for (const format of ["json", "table", "markdown"]) {
+      expectRefused(
+        await plan(["--config", file, "--format", format]),
+        /Pulumi\.legacy\.yaml:5:3: plakar-scaleway-iam:config:credentials: Pulumi reads it as plakar-scaleway-iam:credentials/,
+      );
+    }
+    expect(() => namespaceConfig({ [`${PROJECT}:config:credentials`]: "{}" }, PROJECT)).toThrow(/second spelling/);
   });
 
-  it("a config error exits 2, prints nothing on stdout and one line per problem naming the key", () => {
-    const file = tmpFile(
-      "Pulumi.bad.yaml",
-      [
-        "config:",
-        "  plakar-scaleway-iam:organizationId: 5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
-        "  plakar-scaleway-iam:projects: { backups: 1d2e3f4a-5b6c-4d7e-9f8a-9b0c1d2e3f4a, apps: 0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f }",
-        "  plakar-scaleway-iam:credentials:",
-        "    reports: { permissionSets: [ObjectStorageObjectsRead], projects: [backups, apps], preferredProject: ops }",
-        "    inv: { preset: inventory, projects: [ops] }",
-      ].join("\n"),
+  it("a bare key beside the namespaced one is refused instead of silently replacing it", async () => {
+    const file = stackFile("Pulumi.bare.yaml", ["config:", ORG, PROJECTS, CREDS, `  credentials: ${EVIL}`]);
+    expectRefused(
+      await plan(["--config", file, "--json"]),
+      /Pulumi\.bare\.yaml:5:3: credentials: Pulumi reads it as plakar-scaleway-iam:credentials, already set at line 4/,
     );
-    const r = run("plan.ts", ["--config", file, "--json"]);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe("");
-    const errors = r.stderr.split("\n").filter((l) => l.startsWith("error: "));
-    expect(errors).toHaveLength(2);
-    expect(errors[0]).toMatch(/^error: credentials\.inv\.projects\[0\]: .*"ops"/);
-    expect(errors[1]).toMatch(
-      /^error: credentials\.reports\.preferredProject: "ops" is not one of this credential's projects \(apps, backups\)/,
+  });
+
+  it("the table and Markdown views resolve the very map the program read (same credentials as the outputs)", async () => {
+    const { runOffline } = await import("../tools/offline");
+    const result = await runOffline({ root: ROOT, stack: "prod", now: new Date(NOW) });
+    const outputs = Object.keys(result.outputs.credentials as object).sort();
+    expect(result.resolved.credentials.map((c) => c.key)).toEqual(outputs);
+    expect(outputs.length).toBeGreaterThan(2);
+  });
+});
+
+describe("errors that point at what was written", () => {
+  it.each([
+    ["plakar:credentials", `  plakar:credentials: { inv: { preset: inventory, projects: [apps] } }`],
+    ["plakar-scaleway:projects", `  plakar-scaleway:projects: { apps: 0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f }`],
+  ])("%s (a namespace that looks like ours) is named with the key to use", async (key, line) => {
+    const file = stackFile("Pulumi.ns.yaml", ["config:", ORG, line]);
+    const r = await plan(["--config", file]);
+    const meant = `${PROJECT}:${key.split(":")[1]}`;
+    expectRefused(r, new RegExp(`error: ${key}: .*not this project's namespace.*write ${meant}`));
+  });
+
+  it("a bare key in Pulumi's config map is named with the key to use", () => {
+    expect(() => namespaceConfig({ credentials: "{}", [`${PROJECT}:projects`]: "{}" }, PROJECT)).toThrow(
+      /credentials: has no namespace.*write plakar-scaleway-iam:credentials/,
     );
-    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
   it.each([
-    [["--bogus"], /Unknown option '--bogus'/],
-    [["--now", "tomorrow"], /--now: "tomorrow" is not an ISO-8601 date/],
-    [["--stack", "nope"], /--stack: no stack file .*Pulumi\.nope\.yaml/],
-    [["--format", "xml"], /--format: must be one of table, json, markdown/],
-  ])("bad flags %j exit 2 with a clear message", (args, message) => {
-    const r = run("plan.ts", args);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(message);
+    ["an empty file", [""], /Pulumi\.x\.yaml: is empty/],
+    ["only comments", ["# nothing"], /Pulumi\.x\.yaml: holds only comments/],
+    [
+      "no config: wrapper",
+      [ORG.trim(), PROJECTS.trim()],
+      /has no "config:" mapping: put plakar-scaleway-iam:organizationId/,
+    ],
+    ["config: without our keys", ["config:", "  scaleway:region: fr-par"], /no plakar-scaleway-iam:\* config is set/],
+  ])("%s says so in one line", async (_, lines, message) => {
+    const r = await plan(["--config", stackFile("Pulumi.x.yaml", lines)]);
+    expectRefused(r, message);
+    expect(errorLines(r.stderr)).toHaveLength(1);
+  });
+
+  it("a YAML syntax error names file, line and column, and never quotes the source", async () => {
+    const secret = "v1:SECRETCIPHERTEXT";
+    const file = stackFile("Pulumi.syntax.yaml", [
+      "config:",
+      ORG,
+      `  ${PROJECT}:namePrefix: { secure: ${secret}`,
+      " bad: [",
+    ]);
+    const r = await plan(["--config", file]);
+    expectRefused(r, /error: .*Pulumi\.syntax\.yaml:\d+:\d+: YAML syntax error/);
+    expect(r.stderr).not.toContain(secret);
+    expect(r.stderr).not.toContain("--config:");
+  });
+
+  it("an error in the default stack file names that file, not a flag the user did not pass", async () => {
+    const r = await plan(["--stack", "nope"]);
+    expectRefused(r, /error: .*Pulumi\.nope\.yaml: no such file: create Pulumi\.nope\.yaml or pass --config FILE/);
+    expect(r.stderr).not.toMatch(/--config:|--stack:/);
+  });
+
+  it("a value with newlines never prints extra error: lines", async () => {
+    const file = stackFile("Pulumi.nl.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      CREDS,
+      `  ${PROJECT}:namePrefix: "a\\nerror: forged"`,
+    ]);
+    const r = await plan(["--config", file]);
+    expectRefused(r, /namePrefix: "a\\nerror: forged"/);
+    expect(r.stderr).not.toMatch(/^error: forged/m);
+  });
+
+  it("an empty namePrefix is a clear error, not the text null", async () => {
+    const file = stackFile("Pulumi.np.yaml", ["config:", ORG, PROJECTS, CREDS, `  ${PROJECT}:namePrefix:`]);
+    expectRefused(await plan(["--config", file, "--json"]), /namePrefix has no value .*write namePrefix: ""/);
+    // Pulumi hands the program a YAML null as the text "null".
+    expect(() => namespaceConfig({ [`${PROJECT}:namePrefix`]: "null" }, PROJECT)).toThrow(/namePrefix: has no value/);
+  });
+
+  it("a config file over 1 MiB, a device or a directory is refused before it is read", async () => {
+    const big = path.join(dir, "Pulumi.big.yaml");
+    fs.writeFileSync(big, `config:\n  ${PROJECT}:namePrefix: "${"x".repeat(MAX_CONFIG_BYTES)}"\n`);
+    expectRefused(await plan(["--config", big]), /Pulumi\.big\.yaml: is \d+ bytes, more than the 1048576 allowed/);
+    expectRefused(await plan(["--config", "/dev/zero", "--stack", "x"]), /\/dev\/zero: is not a regular file/);
+    expectRefused(await plan(["--config", dir, "--stack", "x"]), /: is a directory/);
+    expect(() => parseStackFile("x".repeat(MAX_CONFIG_BYTES + 1), PROJECT, "f")).toThrow(/larger than/);
+  });
+});
+
+describe("the stack from the file", () => {
+  it("--config .../Pulumi.prod.yaml plans stack prod, and every view says so", async () => {
+    const copy = path.join(dir, "Pulumi.prod.yaml");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), copy);
+    const json = JSON.parse((await plan(["--config", copy, "--json", "--now", NOW])).stdout) as {
+      stack: string;
+      resources: { name: string; protect: boolean; type: string; inputs: { name?: string } }[];
+    };
+    expect(json.stack).toBe("prod");
+    const app = json.resources.find((r) => r.type === "scaleway:iam/application:Application");
+    expect(app?.inputs.name).toMatch(/^plakar-prod-/);
+    expect(app?.protect).toBe(true);
+    expect((await plan(["--config", copy, "--now", NOW])).stdout).toMatch(/^Offline plan of stack "prod"/);
+    expect((await plan(["--config", copy, "--format", "markdown"])).stdout).toMatch(/^### Access report: stack `prod`/);
+    // --stack says otherwise.
+    expect(JSON.parse((await plan(["--config", copy, "--stack", "staging", "--json"])).stdout).stack).toBe("staging");
+  });
+
+  it("a file whose name does not say the stack needs --stack", async () => {
+    const file = path.join(dir, "stack.yaml");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), file);
+    expectRefused(await plan(["--config", file]), /--config: cannot tell the stack .*"stack\.yaml".*pass --stack NAME/);
+  });
+
+  it.each(["..", ".", ".hidden", "a/b", "a..b"])("--stack %j is refused", async (name) => {
+    expectRefused(await plan(["--stack", name]), /--stack: .* is not a stack name/);
+    expectRefused(await check(["--offline", "--stack", name]), /--stack: .* is not a stack name/);
+  });
+});
+
+describe("CLI manners", () => {
+  it.each([
+    ["plan", ["--json", "--format", "markdown"], /error: --json and --format markdown: conflict/],
+    ["plan", ["--format", "xml"], /--format: "xml" is not one of table, json, markdown/],
+    ["plan", ["--bogus"], /--bogus: unknown flag; plan takes --stack/],
+    ["plan", ["--stak", "prod"], /--stak: unknown flag \(did you mean --stack\?\)/],
+    ["plan", ["--now", "tomorrow"], /--now: "tomorrow" is not an ISO-8601 date/],
+    ["plan", ["--now", "9999-12-01"], /--now: keys planned at 9999-12-01T00:00:00Z would expire after the year 9999/],
+    ["plan", ["--stack", "--json"], /--stack: needs a value/],
+    ["plan", ["--json=yes"], /--json: takes no value/],
+    ["plan", ["prod"], /prod: unexpected argument/],
+    ["check-expiry", ["--output", "x.json"], /--output: unknown flag \(did you mean --outputs\?\)/],
+    ["check-expiry", ["--offline", "--outputs", "x.json"], /--offline and --outputs: conflict/],
+    [
+      "check-expiry",
+      ["--config", "Pulumi.prod.yaml"],
+      /--config and outputs: conflict: --config is read only with --offline/,
+    ],
+  ] as const)("%s %j exits 2 with a clear message", async (name, args, message) => {
+    const r = await runInProcess(name, args);
+    expectRefused(r, message);
+    expect(errorLines(r.stderr)).toHaveLength(1);
+  });
+
+  it.each(["plan", "check-expiry"] as const)(
+    "%s --help prints usage, every flag with a sentence, exit codes, an example",
+    async (name) => {
+      const r = await runInProcess(name, ["--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^usage: npm run --silent ${name} -- `));
+      for (const flag of ["--stack NAME", "--now ISO-8601", "--json", "--help", "--config FILE"]) {
+        expect(r.stdout).toMatch(new RegExp(`\\n  (-h, )?${flag.replace(/[-]/g, "\\-")} +[A-Z][^\\n]+\\.`));
+      }
+      expect(r.stdout).toMatch(/\nexit codes:\n {2}0 {2}\S[^]*\n {2}2 {2}bad input/);
+      expect(r.stdout).toMatch(new RegExp(`\\nexamples:\\n {2}.*npm run --silent ${name} -- `));
+    },
+  );
+
+  it("a flag means the same thing in every command", async () => {
+    const { PLAN } = await import("../tools/plan");
+    const { CHECK_EXPIRY } = await import("../tools/check-expiry");
+    for (const flag of ["now", "json", "help"]) expect(CHECK_EXPIRY.flags[flag], flag).toEqual(PLAN.flags[flag]);
+    for (const flag of ["stack", "config"]) {
+      expect(CHECK_EXPIRY.flags[flag].type).toBe(PLAN.flags[flag].type);
+      expect(CHECK_EXPIRY.flags[flag].value).toBe(PLAN.flags[flag].value);
+    }
+  });
+});
+
+describe("plan views: what will exist", () => {
+  it("the table shows per credential its application and policy, tags, rules, keys with expiry, and Plakar's form", async () => {
+    const r = await plan(["--stack", "staging", "--now", NOW]);
+    expect(r.code, r.stderr).toBe(0);
+    const block = r.stdout.slice(r.stdout.indexOf("inventory  [inventory]"));
+    expect(block).toMatch(/\n {2}application +plakar-staging-inventory \(resource inventory-app\)/);
+    expect(block).toMatch(/\n {2}policy +plakar-staging-inventory \(resource inventory-policy\)/);
+    expect(block).toMatch(/\n {2}tags +managed-by=pulumi, stack=staging, team=platform, use-case=inventory/);
+    expect(block).toMatch(/\n {2}rule +AllProductsReadOnly on apps \(0c1d2e3f-/);
+    expect(block).toMatch(
+      /\n {2}key +inventory-key-2026-09-17: expires 2026-12-30T00:00:00Z, 34 days left\n +a first key may be short: generations follow a fixed calendar \(every 90 days from 2024-01-01/,
+    );
+    expect(block).toMatch(
+      /\n {2}plakar form +integration Scaleway inventory, fields:\n +Name: plakar-staging-inventory\n/,
+    );
+    expect(block).toMatch(
+      /Secret key: pulumi stack output --show-secrets credentials: credentials\.inventory\.secretKey/,
+    );
+    expect(r.stdout).toMatch(/preferred project +backups \(/);
+  });
+
+  it("the Markdown report names the application of each row", async () => {
+    const r = await plan(["--stack", "staging", "--format", "markdown", "--now", NOW]);
+    expect(r.stdout).toMatch(/^### Access report: stack `staging`/);
+    expect(r.stdout).toMatch(
+      /\| `buckets` \| `plakar-staging-buckets` \| object-storage \| backups `[0-9a-f-]{36}` \|/,
+    );
+  });
+
+  it("a config error lists every problem, one line each, naming the key", async () => {
+    const file = stackFile("Pulumi.bad.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      `  ${PROJECT}:credentials:`,
+      "    reports: { permissionSets: [ObjectStorageObjectsRead], projects: [backups, apps], preferredProject: ops }",
+      "    inv: { preset: inventory, projects: [ops] }",
+    ]);
+    const r = await plan(["--config", file, "--json"]);
+    expectRefused(r, /credentials\.inv\.projects\[0\]: .*"ops"/);
+    const errors = errorLines(r.stderr);
+    expect(errors).toHaveLength(2);
+    expect(errors[1]).toMatch(
+      /^error: credentials\.reports\.preferredProject: "ops" is not one of this credential's projects \(apps, backups\)/,
+    );
   });
 });
 
@@ -101,9 +358,11 @@ const healthy = {
     buckets: { accessKey: "SCWCCCCCCCCCCCCCCCCC", secretKey: "[secret]", expiresAt: "2027-01-30T00:00:00Z" },
   },
 };
+const HEALTHY = JSON.stringify(healthy);
+const CHECK_NOW = "2026-12-20T00:00:00Z";
 
 describe("check-expiry (pure)", () => {
-  const now = new Date("2026-12-20T00:00:00Z");
+  const now = new Date(CHECK_NOW);
 
   it("passes when every key in use has more than the window left; a previous key is only retiring", () => {
     const report = assessExpiry(healthy, now, 14);
@@ -117,6 +376,7 @@ describe("check-expiry (pure)", () => {
 
   it("fails for a key expiring within the window, an expired key, and a key without expiry", () => {
     expect(assessExpiry(healthy, now, 60).keys.find((k) => k.credential === "buckets")?.status).toBe("expiring");
+    expect(assessExpiry(healthy, now, 40.9).keys.find((k) => k.credential === "buckets")?.status).toBe("ok");
     expect(assessExpiry(healthy, new Date("2027-02-01T00:00:00Z"), 14).keys[0].status).toBe("expired");
     const noExpiry = { credentials: { a: { current: { accessKey: "SCWX", expiresAt: null } } } };
     const report = assessExpiry(noExpiry, now, 14);
@@ -126,8 +386,7 @@ describe("check-expiry (pure)", () => {
   });
 
   it("also reads the offline plan's JSON document", () => {
-    const report = assessExpiry({ stack: "staging", resources: [], outputs: healthy }, now, 14);
-    expect(report.keys).toHaveLength(3);
+    expect(assessExpiry({ stack: "staging", resources: [], outputs: healthy }, now, 14).keys).toHaveLength(3);
   });
 
   it("rejects outputs that are not a stack's", () => {
@@ -135,56 +394,122 @@ describe("check-expiry (pure)", () => {
     expect(() => assessExpiry({ credentials: { a: { current: { expiresAt: "soon" } } } }, now, 14)).toThrow(
       /credentials\.a\.current\.expiresAt/,
     );
+    expect(() => assessExpiry(JSON.parse('{"credentials": {"__proto__": {"expiresAt": null}}}'), now, 14)).toThrow(
+      /credentials\.__proto__/,
+    );
   });
 });
 
-describe("check-expiry (command)", () => {
-  it("exit 0 for healthy outputs from --outputs, 1 for expiring outputs on stdin, 2 for malformed", () => {
-    const ok = run("check-expiry.ts", [
-      "--outputs",
-      tmpFile("ok.json", JSON.stringify(healthy)),
-      "--now",
-      "2026-12-20T00:00:00Z",
-    ]);
-    expect(ok.code).toBe(0);
+describe("check-expiry never passes by accident", () => {
+  it("exit 0 for healthy outputs, 1 for expiring ones; the window is a decimal number of days", async () => {
+    const ok = await check(["--now", CHECK_NOW], HEALTHY);
+    expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/OK: no key in use expires within 14 days/);
-
-    const expiring = run(
-      "check-expiry.ts",
-      ["--within", "60", "--now", "2026-12-20T00:00:00Z", "--json"],
-      JSON.stringify(healthy),
-    );
+    const expiring = await check(["--within", "41.5", "--now", CHECK_NOW, "--json"], HEALTHY);
     expect(expiring.code).toBe(1);
-    const doc = JSON.parse(expiring.stdout) as { ok: boolean; source: string };
-    expect(doc).toMatchObject({ ok: false, source: "standard input" });
-
-    expect(run("check-expiry.ts", [], "{not json").code).toBe(2);
-    expect(run("check-expiry.ts", ["--within", "-3"], JSON.stringify(healthy)).code).toBe(2);
-    expect(run("check-expiry.ts", ["--outputs", "/nonexistent.json"]).code).toBe(2);
+    expect(JSON.parse(expiring.stdout)).toMatchObject({ ok: false, source: "standard input", withinDays: 41.5 });
   });
 
-  it("waits for a slow writer on the pipe, as after `pulumi stack output`", () => {
-    const file = tmpFile("expiring.json", JSON.stringify(healthy));
-    const script = `(sleep 2; cat '${file}') | '${process.execPath}' tools/run.js check-expiry --within 60 --now 2026-12-20T00:00:00Z`;
+  it.each(["", "0x10", "1e1", "-3", " 7", "7 ", "Infinity", "NaN", "1.", ".5", "3651"])(
+    "--within %j is refused",
+    async (within) => {
+      expectRefused(
+        await check(["--within", within, "--now", CHECK_NOW], HEALTHY),
+        /--within: .* is not a number of days/,
+      );
+    },
+  );
+
+  it("without input it exits 2 instead of judging the (always healthy) offline plan", async () => {
+    const r = await check(["--stack", "prod", "--now", NOW]);
+    expectRefused(r, /standard input: no outputs to check: pipe `pulumi stack output --json`.*--offline/);
+    expectRefused(await check(["--outputs", "-"]), /standard input: carries nothing/);
+  });
+
+  it("--offline checks the offline plan, explicitly", async () => {
+    const r = await check(["--offline", "--stack", "prod", "--now", NOW]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Keys of stack prod \(from offline plan of stack prod\)/);
+    expect(r.stdout).toMatch(/inventory-web +current/);
+    const copy = path.join(dir, "Pulumi.prod.yaml");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), copy);
+    expect((await check(["--offline", "--config", copy, "--now", NOW, "--json"])).stdout).toMatch(/"stack": "prod"/);
+  });
+
+  it("outputs of another stack exit 2; outputs that do not name a stack are the one --stack names", async () => {
+    const staging = JSON.stringify({ stack: "staging", outputs: healthy });
+    expectRefused(
+      await check(["--stack", "prod", "--now", CHECK_NOW], staging),
+      /--stack: is prod, but standard input holds the outputs of stack "staging"/,
+    );
+    const same = await check(["--stack", "staging", "--now", CHECK_NOW], staging);
+    expect(same.code, same.stderr).toBe(0);
+    const bare = await check(["--stack", "prod", "--now", CHECK_NOW, "--json"], HEALTHY);
+    expect(JSON.parse(bare.stdout)).toMatchObject({ stack: "prod", ok: true });
+  });
+
+  it.each([
+    ["an empty pipe", [], "", /standard input: is empty/],
+    [
+      "not JSON",
+      [],
+      "{not json",
+      /standard input: is not valid JSON: expected the output of `pulumi stack output --json`/,
+    ],
+    [
+      "npm's banner",
+      [],
+      "\n> plakar-scaleway-iam@0.2.0 plan\n> node tools/run.js plan --json\n\n{}",
+      /npm's banner.*--silent/,
+    ],
+    ["no credentials", [], JSON.stringify({ credentials: {} }), /credentials: lists no credential/],
+    [
+      "a day that does not exist",
+      [],
+      JSON.stringify({ credentials: { a: { expiresAt: "2027-02-30T00:00:00Z" } } }),
+      /credentials\.a\.expiresAt/,
+    ],
+    ["a missing file", ["--outputs", "/nonexistent.json"], undefined, /\/nonexistent\.json: no such file/],
+    ["a directory", ["--outputs", "/tmp"], undefined, /\/tmp: is a directory/],
+    ["a device", ["--outputs", "/dev/zero"], undefined, /\/dev\/zero: is not a regular file/],
+  ] as const)("%s exits 2 with one clean line", async (_, args, stdin, message) => {
+    const r = await check([...args, "--now", CHECK_NOW], stdin);
+    expectRefused(r, message);
+    expect(errorLines(r.stderr)).toHaveLength(1);
+  });
+});
+
+describe("end to end, as real processes", () => {
+  it("plan --json: one JSON document on stdout, exit 0; a config error: exit 2, stderr only", async () => {
+    const [ok, bad] = await Promise.all([
+      runScript("plan", ["--stack", "prod", "--now", NOW, "--json"]),
+      runScript("plan", ["--stack", "nope"]),
+    ]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ stack: "prod" });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toMatch(/Pulumi\.nope\.yaml: no such file/);
+  });
+
+  it("check-expiry: exit 1 on expiring piped outputs, 2 with no input (stdin /dev/null, as a CI step that forgot the pipe)", async () => {
+    const [expiring, none] = await Promise.all([
+      runScript("check-expiry", ["--within", "60", "--now", CHECK_NOW], {}, HEALTHY),
+      runScript("check-expiry", ["--stack", "prod"]),
+    ]);
+    expect(expiring.code).toBe(1);
+    expect(expiring.stdout).toMatch(/from standard input/);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no outputs to check/);
+  });
+
+  it("waits for a slow writer on the pipe, as after `pulumi stack output`", async () => {
+    const file = path.join(dir, "expiring.json");
+    fs.writeFileSync(file, HEALTHY);
+    const { spawnSync } = await import("child_process");
+    const script = `(sleep 1; cat '${file}') | '${process.execPath}' tools/run.js check-expiry --within 60 --now ${CHECK_NOW}`;
     const r = spawnSync("bash", ["-c", script], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
     expect(r.stdout).toMatch(/from standard input/);
     expect(r.status).toBe(1);
-  });
-
-  it("never replaces an empty pipe by the offline plan, and rejects outputs without keys", () => {
-    const empty = run("check-expiry.ts", [], "");
-    expect(empty.code).toBe(2);
-    expect(empty.stderr).toMatch(/standard input: is empty/);
-    expect(run("check-expiry.ts", [], JSON.stringify({ credentials: {} })).code).toBe(2);
-    expect(
-      run("check-expiry.ts", [], JSON.stringify({ credentials: { a: { expiresAt: "2027-02-30T00:00:00Z" } } })).code,
-    ).toBe(2);
-  });
-
-  it("falls back to the offline plan without input", () => {
-    const r = run("check-expiry.ts", ["--stack", "prod", "--now", "2026-11-26T00:00:00Z"]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/from offline plan of stack prod/);
-    expect(r.stdout).toMatch(/inventory-web +current/);
   });
 });

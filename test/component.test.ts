@@ -129,7 +129,7 @@ describe("PlakarCredential", () => {
       { label: "Name", value: "plakar-staging-inventory" },
       {
         label: "Project ID",
-        hint: "the ID of the project this inventory discovers (one inventory per project)",
+        hint: "the ID of the project this inventory discovers (one inventory per project); or, from the secret provider, <secret_id>#project_id",
       },
       { label: "Access key", value: "SCW-inventory-key-2026-12-16" },
       {

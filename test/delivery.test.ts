@@ -195,11 +195,13 @@ describe("delivery resources (mock runtime)", () => {
     const buckets = outputs.credentials.buckets;
     expect(buckets.plakar.secretId).toBe(bareId);
     expect(buckets.plakar.fields).toEqual([
-      { label: "Access key", value: `${bareId}#access_key` },
-      { label: "Secret key", value: `${bareId}#secret_key` },
+      // Plakar's S3 form: no endpoint for Scaleway, virtual host off, TLS on.
+      { label: "Access Key", value: `${bareId}#access_key` },
+      { label: "Secret Access Key", value: `${bareId}#secret_key` },
       { label: "Root", hint: "/<bucket-name>, a bucket in the preferred project" },
-      { label: "Endpoint", hint: "https://s3.<region>.scw.cloud, e.g. https://s3.fr-par.scw.cloud" },
-      { label: "Virtual host", value: "off" },
+      { label: "Endpoint", hint: "leave empty; not needed for Scaleway Object Storage" },
+      { label: "Virtual Host", value: "off" },
+      { label: "Use TLS", value: "on" },
     ]);
     expect(buckets.delivery).toEqual({
       secretId: bareId,

@@ -19,7 +19,7 @@ import {
   validCaseArb,
 } from "./support/arbitraries";
 import { MUTATIONS } from "./support/mutations";
-import { freshOffline, runScript, type ScriptResult, tempDir, writeStackFile } from "./support/offline";
+import { freshOffline, runInProcess, runScript, type ScriptResult, tempDir, writeStackFile } from "./support/offline";
 
 const NOW = new Date("2026-09-18T00:00:00Z");
 const NOW_ARG = "2026-09-18T00:00:00Z";
@@ -134,10 +134,11 @@ describe("determinism: the offline plan of the real program", () => {
 
   beforeAll(() => {
     dir = tempDir();
-    original = writeStackFile(dir, "Pulumi.rich.yaml", RICH as unknown as Record<string, unknown>);
+    // Named for stack staging: --config Pulumi.<stack>.yaml plans that stack, as the in-process runs below do.
+    original = writeStackFile(dir, "Pulumi.staging.yaml", RICH as unknown as Record<string, unknown>);
     reorderedFile = writeStackFile(
-      dir,
-      "Pulumi.rich-reordered.yaml",
+      fs.mkdtempSync(`${dir}/reordered-`),
+      "Pulumi.staging.yaml",
       reversed(RICH) as unknown as Record<string, unknown>,
     );
   });
@@ -160,19 +161,22 @@ describe("determinism: the offline plan of the real program", () => {
       runs = [];
       for (const file of [original, reorderedFile, original])
         runs.push(await freshOffline({ stack: "staging", configFile: file, now: NOW }));
-      const plan = (file: string, format: string, locale?: string) =>
-        runScript(
-          "plan",
-          ["--format", format, "--config", file, "--now", NOW_ARG],
-          locale ? { LC_ALL: locale, LANG: locale } : {},
-        );
-      cli = await Promise.all([
-        plan(original, "json"),
-        plan(reorderedFile, "json"),
-        plan(original, "json", "da_DK.UTF-8"),
-        plan(original, "markdown", "C"),
-        plan(original, "markdown", "da_DK.UTF-8"),
-      ]);
+      const args = (file: string, format: string) => ["--format", format, "--config", file, "--now", NOW_ARG];
+      // The commands' main in this process for what does not depend on the process; real processes only where
+      // the machine's locale is the point.
+      cli = [
+        await runInProcess("plan", args(original, "json")),
+        await runInProcess("plan", args(reorderedFile, "json")),
+      ];
+      const locale = (file: string, format: string, lc: string) =>
+        runScript("plan", args(file, format), { LC_ALL: lc, LANG: lc });
+      cli.push(
+        ...(await Promise.all([
+          locale(original, "json", "da_DK.UTF-8"),
+          locale(original, "markdown", "C"),
+          locale(original, "markdown", "da_DK.UTF-8"),
+        ])),
+      );
     }, 60_000);
 
     it("plans every credential, delivered ones included (control)", () => {
@@ -194,10 +198,11 @@ describe("determinism: the offline plan of the real program", () => {
       expect(renderMarkdown(runs[1].resolved)).toBe(renderMarkdown(runs[0].resolved));
     });
 
-    it("gives the same bytes from the CLI, in separate processes, for both files", () => {
+    it("gives the same bytes from the CLI for both files, in process and in separate processes", () => {
       for (const run of cli) expect(run.code, run.stderr).toBe(0);
       expect(cli[1].stdout, "CLI: reordered file").toBe(cli[0].stdout);
       expect(cli[0].stdout, "CLI vs in-process").toBe(renderJson(runs[0]));
+      expect(cli[2].stdout, "CLI process vs in-process").toBe(renderJson(runs[0]));
     });
 
     it("gives the same bytes whatever the machine's locale (Danish sorts upper case first)", () => {

@@ -35,6 +35,8 @@ const REFERENCE_PRESETS: Record<string, string[]> = {
     "ObjectStorageObjectsWrite",
     "ObjectStorageObjectsDelete",
   ],
+  // Narrower than Plakar's list: a backup source is only read.
+  "object-storage-source": ["ObjectStorageBucketsRead", "ObjectStorageObjectsRead"],
 };
 
 describe("presets and catalog", () => {
@@ -44,7 +46,7 @@ describe("presets and catalog", () => {
     expect(catalog.get("IAMManager")?.scope).toBe("organization");
   });
 
-  it("has exactly the six Plakar use cases with exactly the reference permission sets", () => {
+  it("has exactly the Plakar use cases with exactly the reference permission sets", () => {
     expect([...presets.keys()].sort()).toEqual(Object.keys(REFERENCE_PRESETS).sort());
     for (const [name, sets] of Object.entries(REFERENCE_PRESETS)) {
       expect(presets.get(name)?.permissionSets, name).toEqual(sets);

@@ -1,109 +1,187 @@
 /**
- * `npm run --silent check-expiry -- [--stack NAME] [--within DAYS] [--outputs FILE] [--json] [--now ISO-8601]`
+ * check-expiry: judges every API key of a stack from its outputs (`pulumi stack output --json`, piped in or given
+ * with --outputs), or from the offline plan when --offline asks for it explicitly. It never passes by accident: no
+ * input is an error, not a healthy offline plan; outputs of another stack are an error; so is any malformed input.
  *
- * Reads deployed stack outputs (`pulumi stack output --json`) from --outputs FILE (or `-`), or from standard input
- * when it is a pipe or a file (never falling back when that input is empty), else computes them with the offline
- * plan (standard input a terminal or /dev/null). Exit 0: all keys fine; 1: a key in use expires
- * within DAYS (default 14), has expired, or has no expiry; 2: bad input.
+ * Which stack the outputs belong to: the offline plan's JSON names it (`stack`), and then it must equal --stack.
+ * `pulumi stack output --json` does not name its stack: the outputs are taken to be the stack --stack names, which
+ * is why CI writes both from one variable (`pulumi stack output --json --stack "$STACK" | ... --stack "$STACK"`).
  */
-import * as fs from "fs";
 import * as path from "path";
-import { parseFlags, runMain, userPath } from "./cli";
+import { type CommandSpec, conflict, FLAGS, guarded, helpText, type Io, MAX_INPUT_BYTES, quote } from "./cli";
+import { checkStackName, parseCommandLine, readInputFile, runIfEntry, stackFor, userPath } from "./cli";
 import { parseInstant } from "./clock";
 import { ConfigError } from "../domain/errors";
 import { assessExpiry, renderExpiryTable } from "./expiry";
 import { runOffline } from "./offline";
 
-const USAGE =
-  "npm run --silent check-expiry -- [--stack NAME] [--within DAYS] [--outputs FILE|-] [--json] [--now ISO-8601]";
+export const CHECK_EXPIRY: CommandSpec = {
+  name: "check-expiry",
+  summary:
+    "Fails when an API key in use expires within the window, has expired, or has no expiry. Reads stack outputs (`pulumi stack output --json`) from standard input or --outputs; --offline checks the offline plan instead.",
+  flags: {
+    stack: {
+      ...FLAGS.stack,
+      help: "The stack the outputs are from: must equal the `stack` the input names (the offline plan's JSON does; `pulumi stack output --json` does not, so it is taken as given). With --offline: the stack to plan.",
+    },
+    within: {
+      type: "string",
+      value: "DAYS",
+      help: "Fail when a key in use expires within DAYS days: a non-negative decimal number (14, 0.5). Default: 14.",
+    },
+    outputs: {
+      type: "string",
+      value: "FILE",
+      help: "Read the outputs from FILE (`-` for standard input) instead of standard input.",
+    },
+    offline: {
+      type: "boolean",
+      help: "Check the offline plan of the stack (no input read): what a fresh `pulumi up` would create, not what is deployed.",
+    },
+    config: { ...FLAGS.config, help: `With --offline: ${FLAGS.config.help}` },
+    now: FLAGS.now,
+    json: FLAGS.json,
+    help: FLAGS.help,
+  },
+  exitCodes: [
+    [0, "every key in use is valid for longer than the window"],
+    [1, "a key in use expires within the window, has expired, or has no expiry"],
+    [2, "bad input: flags, no input, malformed outputs, outputs of another stack (one `error:` line per problem)"],
+  ],
+  examples: [
+    "pulumi stack output --json --stack prod | npm run --silent check-expiry -- --stack prod --within 14",
+    "npm run --silent check-expiry -- --stack prod --outputs outputs.json",
+    "npm run --silent check-expiry -- --offline --stack staging --now 2026-11-26",
+  ],
+};
+
+const DEFAULT_WITHIN_DAYS = 14;
+/** Ten years: a larger window is a typo. */
+const MAX_WITHIN_DAYS = 3650;
+
+function badFlag(flag: string, message: string): ConfigError {
+  return new ConfigError([{ path: flag, message }], "bad command line");
+}
+
+/** A non-negative decimal number of days: `14`, `0.5`; never "", `0x10`, `1e1`, `-3`, ` 7`. */
+export function parseWithin(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_WITHIN_DAYS;
+  const days = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(days >= 0 && days <= MAX_WITHIN_DAYS)) {
+    throw badFlag(
+      "--within",
+      `${quote(text)} is not a number of days: write a non-negative decimal number (e.g. 14 or 0.5), at most ${MAX_WITHIN_DAYS}`,
+    );
+  }
+  return days;
+}
+
+/** npm prints `> plakar-scaleway-iam@0.2.0 plan` before a script's output unless run with --silent. */
+const NPM_BANNER = /^\s*> \S+@\S+ \S+/;
 
 function parseOutputs(text: string, source: string): unknown {
+  if (text.trim() === "") {
+    throw new ConfigError(
+      [{ path: source, message: "is empty: expected the output of `pulumi stack output --json`" }],
+      "malformed stack outputs",
+    );
+  }
   try {
     return JSON.parse(text);
   } catch {
     // JSON.parse's message quotes the input, which may hold a secret: say only what is wrong.
-    throw new ConfigError(
-      [{ path: source, message: "not valid JSON: expected the output of `pulumi stack output --json`" }],
-      "malformed stack outputs",
-    );
+    const hint = NPM_BANNER.test(text)
+      ? ": it starts like npm's banner (`> name@version script`): run npm with --silent (npm run --silent plan -- --json)"
+      : ": expected the output of `pulumi stack output --json`";
+    throw new ConfigError([{ path: source, message: `is not valid JSON${hint}` }], "malformed stack outputs");
   }
 }
 
-/** Standard input carries outputs when it is a pipe or a file; a terminal or /dev/null means "none given". */
-function stdinCarriesInput(): boolean {
-  try {
-    const stat = fs.fstatSync(0);
-    return stat.isFIFO() || stat.isFile() || stat.isSocket();
-  } catch {
-    return false;
+/** The stack a document names: the offline plan's JSON has `stack`; `pulumi stack output --json` has none. */
+function stackNamedBy(doc: unknown): string | undefined {
+  if (!doc || typeof doc !== "object" || Array.isArray(doc) || !Object.hasOwn(doc, "stack")) return undefined;
+  const stack = (doc as { stack: unknown }).stack;
+  if (typeof stack !== "string") {
+    throw new ConfigError([{ path: "stack", message: "must be the name of a stack" }], "malformed stack outputs");
   }
+  return stack;
 }
 
-/**
- * Reads all of standard input. Asynchronously: once the Pulumi SDK is loaded, stdin is non-blocking and a
- * synchronous read of a pipe whose writer is still busy (`pulumi stack output` takes a while) fails with EAGAIN.
- */
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
+interface Input {
+  readonly outputs: unknown;
+  /** Where the outputs come from, for the report. */
+  readonly source: string;
+  readonly stack: string | undefined;
 }
 
-async function main(): Promise<number> {
-  const flags = parseFlags(
-    process.argv.slice(2),
-    {
-      stack: { type: "string" },
-      within: { type: "string" },
-      outputs: { type: "string" },
-      json: { type: "boolean" },
-      now: { type: "string" },
-    },
-    USAGE,
-  );
-  const within = flags.within === undefined ? 14 : Number(flags.within);
-  if (!Number.isInteger(within) || within < 0) {
-    throw new ConfigError(
-      [{ path: "--within", message: `"${flags.within}" must be a whole number of days (0 or more)` }],
-      "bad command line",
-    );
+async function readInput(flags: { [k: string]: string | boolean | undefined }, io: Io, now: Date): Promise<Input> {
+  const stackFlag = typeof flags.stack === "string" ? checkStackName(flags.stack, "--stack") : undefined;
+  if (flags.offline) {
+    if (flags.outputs !== undefined)
+      throw conflict(
+        "--offline",
+        "--outputs",
+        "--offline plans the stack instead of reading outputs: give one of the two",
+      );
+    const stack = stackFor({ stack: stackFlag, config: flags.config as string | undefined });
+    const configFile = typeof flags.config === "string" ? userPath(flags.config, io.cwd) : undefined;
+    const result = await runOffline({ root: path.join(__dirname, ".."), stack, configFile, now });
+    return { outputs: result.outputs, source: `offline plan of stack ${stack}`, stack };
   }
-  const now = flags.now !== undefined ? parseInstant(flags.now, "--now") : new Date();
-
-  let outputs: unknown;
+  if (flags.config !== undefined) throw conflict("--config", "outputs", "--config is read only with --offline");
+  let text: string | undefined;
   let source: string;
-  if (flags.outputs !== undefined && flags.outputs !== "-") {
+  if (typeof flags.outputs === "string" && flags.outputs !== "-") {
     source = flags.outputs;
-    const file = userPath(flags.outputs);
-    if (!fs.existsSync(file)) {
-      throw new ConfigError([{ path: "--outputs", message: `no such file: ${file}` }], "bad command line");
-    }
-    outputs = parseOutputs(fs.readFileSync(file, "utf8"), "--outputs");
-  } else if (flags.outputs === "-" || stdinCarriesInput()) {
-    // Piped input is never replaced by the offline plan: an empty pipe (a failed `pulumi stack output`) is an error.
+    text = readInputFile(userPath(flags.outputs, io.cwd), MAX_INPUT_BYTES);
+  } else {
     source = "standard input";
-    const text = await readStdin();
-    if (text.trim() === "") {
+    text = await io.stdin();
+    if (text === undefined) {
       throw new ConfigError(
-        [{ path: "standard input", message: "is empty: expected the output of `pulumi stack output --json`" }],
-        "malformed stack outputs",
+        [
+          {
+            path: "standard input",
+            message:
+              flags.outputs === "-"
+                ? "carries nothing (a terminal or /dev/null): pipe `pulumi stack output --json` into check-expiry"
+                : "no outputs to check: pipe `pulumi stack output --json` into check-expiry, pass --outputs FILE, or --offline to check the offline plan",
+          },
+        ],
+        "no input",
       );
     }
-    outputs = parseOutputs(text, "standard input");
-  } else {
-    source = `offline plan of stack ${flags.stack ?? "staging"}`;
-    outputs = (await runOffline({ root: path.join(__dirname, ".."), stack: flags.stack, now })).outputs;
   }
-
-  const report = assessExpiry(outputs, now, within);
-  if (flags.json) {
-    process.stdout.write(JSON.stringify({ source, ...report }, null, 2) + "\n");
-  } else {
-    process.stdout.write(
-      `Keys of ${flags.stack ? `stack ${flags.stack}` : "the stack"} (from ${source}):\n\n${renderExpiryTable(report)}`,
+  const outputs = parseOutputs(text, source);
+  const named = stackNamedBy(outputs);
+  if (named !== undefined && stackFlag !== undefined && named !== stackFlag) {
+    throw new ConfigError(
+      [{ path: "--stack", message: `is ${stackFlag}, but ${source} holds the outputs of stack ${quote(named)}` }],
+      "outputs of another stack",
     );
   }
-  return report.ok ? 0 : 1;
+  return { outputs, source, stack: stackFlag ?? named };
 }
 
-runMain(main);
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  return guarded(io, async () => {
+    const flags = parseCommandLine(argv, CHECK_EXPIRY);
+    if (flags.help) {
+      io.stdout(helpText(CHECK_EXPIRY));
+      return 0;
+    }
+    const within = parseWithin(flags.within as string | undefined);
+    const now = typeof flags.now === "string" ? parseInstant(flags.now, "--now") : new Date();
+    const input = await readInput(flags, io, now);
+    const report = assessExpiry(input.outputs, now, within);
+    if (flags.json) {
+      io.stdout(JSON.stringify({ stack: input.stack ?? null, source: input.source, ...report }, null, 2) + "\n");
+    } else {
+      const which = input.stack ? `stack ${input.stack}` : "an unnamed stack (pass --stack to name it)";
+      io.stdout(`Keys of ${which} (from ${input.source}):\n\n${renderExpiryTable(report)}`);
+    }
+    return report.ok ? 0 : 1;
+  });
+}
+
+runIfEntry(__filename, main);

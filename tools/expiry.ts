@@ -5,6 +5,7 @@
 import { ConfigError, type ConfigIssue } from "../domain/errors";
 import { DAY_MS, isoSeconds } from "../domain/rotation";
 import { Timestamp } from "../domain/schema";
+import { RESERVED_NAMES } from "../domain/stackConfig";
 
 export type KeyStatus = "ok" | "expiring" | "expired" | "no-expiry" | "retiring";
 
@@ -69,7 +70,9 @@ export function assessExpiry(outputs: unknown, now: Date, withinDays: number): E
   const issues: ConfigIssue[] = [];
   // Also accept the offline plan's JSON document, whose stack outputs sit under "outputs".
   const root =
-    isObject(outputs) && !("credentials" in outputs) && isObject(outputs.outputs) ? outputs.outputs : outputs;
+    isObject(outputs) && !Object.hasOwn(outputs, "credentials") && isObject(outputs.outputs)
+      ? outputs.outputs
+      : outputs;
   const credentials = isObject(root) ? root.credentials : undefined;
   if (!isObject(credentials)) {
     throw new ConfigError(
@@ -86,6 +89,13 @@ export function assessExpiry(outputs: unknown, now: Date, withinDays: number): E
   const keys: KeyReport[] = [];
   for (const name of Object.keys(credentials).sort()) {
     const entry = credentials[name];
+    if (RESERVED_NAMES.has(name)) {
+      issues.push({
+        path: `credentials.${name}`,
+        message: "is not a credential name: these outputs are not this stack's",
+      });
+      continue;
+    }
     if (!isObject(entry)) {
       issues.push({ path: `credentials.${name}`, message: "expected an object" });
       continue;

@@ -16,7 +16,8 @@ import { ConfigError, configIssuesOf } from "../domain/errors";
 import { shippedData } from "../domain/presets";
 import { isoSeconds } from "../domain/rotation";
 import { type ResolvedStack, resolveStack } from "../domain/stack";
-import { namespaceConfig, parseStackFile } from "../domain/stackConfig";
+import { MAX_CONFIG_BYTES, namespaceConfig, parseStackFile } from "../domain/stackConfig";
+import { readInputFile } from "./cli";
 
 export const SECRET_PLACEHOLDER = "[secret]";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -240,7 +241,10 @@ export function readProjectName(root: string): string {
   return doc.name;
 }
 
-/** Loads a stack file; a missing one is a config error naming the file. */
+/**
+ * Loads a stack file: refused unless it is a regular file of at most 1 MiB (checked before reading), parsed the way
+ * the Pulumi CLI reads it. Errors name the file (and line and column), never a flag the user may not have passed.
+ */
 export function readStackConfig(
   root: string,
   project: string,
@@ -248,22 +252,9 @@ export function readStackConfig(
   configFile?: string,
 ): Record<string, string> {
   const file = configFile ? path.resolve(configFile) : path.join(root, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) {
-    throw new ConfigError(
-      [
-        {
-          path: configFile ? "--config" : "--stack",
-          message: `no stack file ${file}${configFile ? "" : `: create Pulumi.${stack}.yaml or pass --config FILE`}`,
-        },
-      ],
-      "cannot plan",
-    );
-  }
-  try {
-    return parseStackFile(fs.readFileSync(file, "utf8"), project, file).config;
-  } catch (err) {
-    throw new ConfigError([{ path: "--config", message: (err as Error).message }], "cannot plan");
-  }
+  const hint = configFile ? undefined : `create Pulumi.${stack}.yaml or pass --config FILE`;
+  const text = readInputFile(file, MAX_CONFIG_BYTES, hint);
+  return parseStackFile(text, project, file).config;
 }
 
 /**
@@ -307,6 +298,8 @@ export async function runOffline(options: OfflineOptions): Promise<OfflinePlan> 
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
   const recorded = recordRegistrations(monitor);
   pulumi.runtime.setAllConfig(config);
+  // What the program reads (the SDK normalises keys on the way): the human views resolve this very map.
+  const programConfig = pulumi.runtime.allConfig();
 
   let programError: unknown;
   const program = options.program ?? stackProgram;
@@ -338,7 +331,7 @@ export async function runOffline(options: OfflineOptions): Promise<OfflinePlan> 
   // The same pure step the program ran, for the table and report views; computed on first use (JSON needs none).
   let resolved: ResolvedStack | undefined;
   const resolvedOf = (): ResolvedStack =>
-    (resolved ??= resolveStack(namespaceConfig(config, project), { stack, now, ...shippedData() }));
+    (resolved ??= resolveStack(namespaceConfig(programConfig, project), { stack, now, ...shippedData() }));
 
   return {
     stack,

@@ -66,23 +66,58 @@ export interface ScriptResult {
   readonly stderr: string;
 }
 
-/** Runs `tools/<name>.ts` as `npm run <name>` would, stdin closed; `env` adds to the environment. */
+/**
+ * Runs `tools/<name>.ts` in its own process, as `npm run <name>` would; `input` is piped to it, else its standard
+ * input is /dev/null (as in CI); `env` adds to the environment. For what only a process shows: exit codes set on
+ * the real process, the locale, pipes.
+ */
 export function runScript(
   name: "plan" | "check-expiry",
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
+  input?: string,
 ): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, "tools", "run.js"), name, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (input !== undefined) child.stdin?.end(input);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+export interface InProcessOptions {
+  /** Standard input's text; undefined means none (a terminal or /dev/null). */
+  readonly stdin?: string;
+  /** The user's directory (npm's INIT_CWD). @default the project root */
+  readonly cwd?: string;
+}
+
+/**
+ * Runs a command's `main(argv, io)` in this process, as the entry would run it on the real process: same parsing,
+ * same messages, same exit code, without the cost of a process and of loading the SDK again. Never run two at once:
+ * the offline plan uses the SDK's global state.
+ */
+export async function runInProcess(
+  name: "plan" | "check-expiry",
+  args: readonly string[],
+  options: InProcessOptions = {},
+): Promise<ScriptResult> {
+  const { main } = name === "plan" ? await import("../../tools/plan") : await import("../../tools/check-expiry");
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    stdin: () => Promise.resolve(options.stdin),
+    cwd: options.cwd ?? ROOT,
+  });
+  return { code, stdout, stderr };
 }
