@@ -37,11 +37,21 @@ function componentArgs(c: StackCredential, spec: CredentialSpec): PlakarCredenti
   const plain = <T>(value: unknown): T => value as T;
   return {
     organizationId: c.organizationId,
-    ...(c.projects === "*" ? { allProjects: true } : { projectIds: c.projects.map((p) => p.id) }),
+    // Rules written as rules, or split by a staging project, go as the rules they resolved to; the rest as written.
+    ...(spec.rules !== undefined || spec.stagingProject !== undefined
+      ? {
+          rules: c.rules.map((r) => ({
+            ...("organizationId" in r ? { allProjects: true } : { projectIds: [...r.projectIds] }),
+            permissionSets: [...r.permissionSetNames],
+          })),
+        }
+      : {
+          ...(c.projects === "*" ? { allProjects: true } : { projectIds: c.projects.map((p) => p.id) }),
+          ...(spec.permissionSets !== undefined
+            ? { permissionSets: [...plain<readonly string[]>(spec.permissionSets)] }
+            : {}),
+        }),
     ...(spec.preset !== undefined ? { preset: plain<string>(spec.preset) } : {}),
-    ...(spec.permissionSets !== undefined
-      ? { permissionSets: [...plain<readonly string[]>(spec.permissionSets)] }
-      : {}),
     ...(c.preferredProject ? { preferredProjectId: c.preferredProject.id } : {}),
     ...(c.expiry.kind === "pinned"
       ? { expiresAt: c.expiry.expiresAt }

@@ -4,9 +4,15 @@
  * what it can already see) and on the arguments once resolved (the update fails on the rest).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { CredentialSpec, SpecPaths } from "../domain/credential";
+import type { CredentialSpec, RuleSpec, SpecPaths } from "../domain/credential";
 import type { Issues } from "../domain/errors";
-import { folderProblem, ScalewayId, SCALEWAY_DESCRIPTION_MAX, Timestamp } from "../domain/schema";
+import {
+  folderProblem,
+  ScalewayId,
+  SCALEWAY_DESCRIPTION_MAX,
+  SECRET_MANAGER_REGIONS,
+  Timestamp,
+} from "../domain/schema";
 import { didYouMean } from "../domain/suggest";
 import { isKnown, type MaybeUnknown, UNKNOWN } from "../domain/unknown";
 import { DEFAULT_MAX_LIFETIME_DAYS, DEFAULT_OVERLAP_DAYS, DEFAULT_ROTATE_EVERY_DAYS } from "../domain/schema";
@@ -22,6 +28,7 @@ export const ARG_KEYS = {
     "allProjects",
     "preset",
     "permissionSets",
+    "rules",
     "preferredProjectId",
     "rotation",
     "expiresAt",
@@ -44,6 +51,8 @@ export const PATHS: SpecPaths = {
   projects: "args.projectIds",
   preset: "args.preset",
   permissionSets: "args.permissionSets",
+  rules: "args.rules",
+  stagingProject: "args.rules",
   preferredProject: "args.preferredProjectId",
   expiresAt: "args.expiresAt",
   rotateEveryDays: "args.rotation.rotateEveryDays",
@@ -123,6 +132,78 @@ function days(value: unknown, path: string, fallback: number, issues: Issues): n
   return value;
 }
 
+/** The scope of `values` (the arguments, or one rule): `projectIds`, or `allProjects: true`. */
+function scopeOf(values: ArgValues, base: string, issues: Issues): CredentialSpec["scope"] {
+  const path = `${base}.projectIds`;
+  const allProjects = values.allProjects;
+  if (allProjects !== undefined && typeof allProjects !== "boolean") {
+    issues.add(`${base}.allProjects`, "must be a plain boolean: it decides the policy rule's scope");
+  }
+  const projectList = list(values.projectIds, path, issues);
+  if (allProjects === true) {
+    if (projectList !== undefined) issues.add(path, "give either projectIds or allProjects: true, not both");
+    return { kind: "organization" };
+  }
+  if (projectList === undefined) {
+    if (values.projectIds === undefined) {
+      issues.add(
+        path,
+        "is required: list the project IDs the credential reaches, or set allProjects: true for every current and future project",
+      );
+    }
+    return { kind: "projects", projects: UNKNOWN };
+  }
+  if (projectList === UNKNOWN) return { kind: "projects", projects: UNKNOWN };
+  if (projectList.length === 0) issues.add(path, "must list at least one project ID");
+  const projects = projectList.map((p, i) => {
+    const got = id(p, `${path}[${i}]`, issues);
+    return got === undefined ? UNKNOWN : got === UNKNOWN ? UNKNOWN : { id: got, label: got };
+  });
+  return { kind: "projects", projects };
+}
+
+function setsOf(
+  value: unknown,
+  path: string,
+  issues: Issues,
+): MaybeUnknown<readonly MaybeUnknown<string>[]> | undefined {
+  const setList = list(value, path, issues);
+  return setList === undefined || setList === UNKNOWN
+    ? setList
+    : setList.map((s, i) => text(s, `${path}[${i}]`, issues) ?? UNKNOWN);
+}
+
+/** `args.rules`: each rule its own scope and permission sets. */
+function rulesOf(value: unknown, issues: Issues): MaybeUnknown<readonly RuleSpec[]> | undefined {
+  if (value === undefined) return undefined;
+  if (value === UNKNOWN) {
+    issues.add(PATHS.rules, "must be a plain list, not an Output: it decides the policy's rules");
+    return UNKNOWN;
+  }
+  if (!Array.isArray(value)) {
+    issues.add(PATHS.rules, "must be a list of { projectIds or allProjects, permissionSets }");
+    return undefined;
+  }
+  if (value.length === 0) issues.add(PATHS.rules, "must list at least one rule");
+  return value.map((rule: unknown, i): RuleSpec => {
+    const base = `${PATHS.rules}[${i}]`;
+    const paths = {
+      base,
+      projects: `${base}.projectIds`,
+      permissionSets: `${base}.permissionSets`,
+      preset: `${base}.preset`,
+      part: `${base}.part`,
+    };
+    if (!isObject(rule)) {
+      issues.add(base, "must be an object { projectIds or allProjects, permissionSets }");
+      return { scope: { kind: "projects", projects: UNKNOWN }, permissionSets: UNKNOWN, paths };
+    }
+    unknownKeys(rule, ARG_KEYS.rule, base, issues);
+    const permissionSets = setsOf(rule.permissionSets, paths.permissionSets, issues);
+    return { scope: scopeOf(rule, base, issues), ...(permissionSets !== undefined ? { permissionSets } : {}), paths };
+  });
+}
+
 /**
  * The spec of a component named `name` from its argument values (Outputs as UNKNOWN). Shape problems (types,
  * formats, unknown keys, missing values) are added to `issues`; the domain checks the rest.
@@ -134,42 +215,21 @@ export function specOf(name: string, stack: string, values: ArgValues, issues: I
     issues.add(PATHS.organizationId, "is required: the ID of the Scaleway organization");
   }
 
-  const allProjects = values.allProjects;
-  if (allProjects !== undefined && typeof allProjects !== "boolean") {
-    issues.add("args.allProjects", "must be a plain boolean: it decides the policy rule's scope");
-  }
-  const projectList = list(values.projectIds, PATHS.projects, issues);
-  let scope: CredentialSpec["scope"];
-  if (allProjects === true) {
-    if (projectList !== undefined) {
-      issues.add(PATHS.projects, "give either projectIds or allProjects: true, not both");
-    }
-    scope = { kind: "organization" };
-  } else if (projectList === undefined) {
-    if (values.projectIds === undefined) {
+  const rules = rulesOf(values.rules, issues);
+  if (rules !== undefined) {
+    const mixed = ["projectIds", "allProjects", "permissionSets"].filter((k) => values[k] !== undefined);
+    if (mixed.length > 0) {
       issues.add(
-        PATHS.projects,
-        "is required: list the project IDs the credential reaches, or set allProjects: true for every current and future project",
+        PATHS.rules,
+        `give either rules or ${mixed.join(" and ")}, not both: each rule has its own projectIds (or allProjects) and permissionSets`,
       );
     }
-    scope = { kind: "projects", projects: UNKNOWN };
-  } else if (projectList === UNKNOWN) {
-    scope = { kind: "projects", projects: UNKNOWN };
-  } else {
-    if (projectList.length === 0) issues.add(PATHS.projects, "must list at least one project ID");
-    const projects = projectList.map((p, i) => {
-      const got = id(p, `${PATHS.projects}[${i}]`, issues);
-      return got === undefined ? UNKNOWN : got === UNKNOWN ? UNKNOWN : { id: got, label: got };
-    });
-    scope = { kind: "projects", projects };
   }
+  const scope: CredentialSpec["scope"] =
+    rules === undefined ? scopeOf(values, "args", issues) : { kind: "projects", projects: [] };
 
   const preset = text(values.preset, PATHS.preset, issues);
-  const setList = list(values.permissionSets, PATHS.permissionSets, issues);
-  const permissionSets =
-    setList === undefined || setList === UNKNOWN
-      ? setList
-      : setList.map((s, i) => text(s, `${PATHS.permissionSets}[${i}]`, issues) ?? UNKNOWN);
+  const permissionSets = setsOf(values.permissionSets, PATHS.permissionSets, issues);
   const preferred = id(values.preferredProjectId, PATHS.preferredProject, issues);
 
   const rotation = values.rotation;
@@ -223,6 +283,9 @@ export function specOf(name: string, stack: string, values: ArgValues, issues: I
     if (d.projectId === undefined) issues.add(`${PATHS.delivery}.projectId`, "is required: the project of the secret");
     const projectId = id(d.projectId, `${PATHS.delivery}.projectId`, issues);
     const deliveryRegion = text(d.region, `${PATHS.delivery}.region`, issues) ?? "fr-par";
+    if (isKnown(deliveryRegion) && !(SECRET_MANAGER_REGIONS as readonly string[]).includes(deliveryRegion)) {
+      issues.add(`${PATHS.delivery}.region`, 'must be a Secret Manager region: "fr-par", "nl-ams" or "pl-waw"');
+    }
     const folder = text(d.path, `${PATHS.delivery}.path`, issues) ?? `/plakar/${stack}`;
     if (isKnown(folder)) {
       const problem = folderProblem(folder);
@@ -242,14 +305,15 @@ export function specOf(name: string, stack: string, values: ArgValues, issues: I
     scope,
     ...(preset !== undefined ? { preset } : {}),
     ...(permissionSets !== undefined ? { permissionSets } : {}),
+    ...(rules !== undefined ? { rules } : {}),
     ...(preferred !== undefined ? { preferredProject: preferred } : {}),
     expiry,
     maxLifetimeDays,
     name: scalewayName,
     ...(purpose !== undefined ? { purpose } : {}),
     tags,
-    // Plakar's "Region" field: the credential's own region, else where it is delivered.
-    ...(region !== undefined ? { region } : delivery ? { region: delivery.region } : {}),
+    // Plakar's "Region" field: the credential's own (the secrets' region), never guessed from the delivery's.
+    ...(region !== undefined ? { region } : {}),
     ...(delivery ? { delivery } : {}),
     paths: PATHS,
   };

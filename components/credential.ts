@@ -26,6 +26,16 @@ export interface DeliveryArgs {
   path?: pulumi.Input<string>;
 }
 
+/** One policy rule: project-scoped permission sets on one scope. */
+export interface RuleArgs {
+  /** The projects the rule reaches (their IDs). Required unless allProjects is true. */
+  projectIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Grant every current and future project of the organization instead of projectIds. @default false */
+  allProjects?: boolean;
+  /** Project-scoped permission sets. */
+  permissionSets?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
 /** The arguments of a PlakarCredential. Values that decide which resources exist are plain; the rest are Inputs. */
 export interface PlakarCredentialArgs {
   /** The Scaleway organization's ID. */
@@ -38,6 +48,8 @@ export interface PlakarCredentialArgs {
   preset?: pulumi.Input<string>;
   /** Project-scoped permission sets, instead of or added to the preset's. */
   permissionSets?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Several rules, each its own projects and sets, instead of projectIds/allProjects and permissionSets. */
+  rules?: RuleArgs[];
   /** The key's Object Storage preferred project; required with Object Storage sets on several projects. */
   preferredProjectId?: pulumi.Input<string>;
   /** Key rotation. Ignored with expiresAt. @default { rotateEveryDays: 90, overlapDays: 14 } */
@@ -52,7 +64,7 @@ export interface PlakarCredentialArgs {
   description?: pulumi.Input<string>;
   /** Tags for every resource, besides managed-by, stack and use-case. @default [] */
   tags?: pulumi.Input<pulumi.Input<string>[]>;
-  /** The region Plakar's form asks for (secret provider, Secret Manager backup). @default the delivery region */
+  /** The region Plakar's form asks for: the secrets' region (secret provider, Secret Manager backup). @default none */
   region?: pulumi.Input<string>;
   /** Also write the current key into a Secret Manager secret. @default none: stack outputs only */
   delivery?: DeliveryArgs;

@@ -73,18 +73,48 @@ export const DEFAULT_MAX_LIFETIME_DAYS = 365;
 
 export const DELIVERY = ["outputs", "secret-manager"] as const;
 
+/** Project aliases (keys of `projects`), or "*" for all current and future projects. */
+const ProjectsSchema = z.union(
+  [z.literal("*"), z.array(z.string().min(1)).min(1, { error: "must list at least one project alias" })],
+  {
+    error: expecting('must be a list of project aliases, or "*" for all current and future projects'),
+  },
+);
+
+/** The project roles a preset made of parts may name besides `projects`, each a credential key. */
+export const PART_ROLES = ["stagingProject"] as const;
+export const PRESET_PARTS = ["projects", ...PART_ROLES] as const;
+
+/** Secret Manager's regions (`@scaleway/sdk-secret`'s declared localities). */
+export const SECRET_MANAGER_REGIONS = ["fr-par", "nl-ams", "pl-waw"] as const;
+
+/** One policy rule: permission sets (explicit, a preset's, or a part of a preset's) on one scope. */
+export const RuleSchema = z.strictObject({
+  /** Project aliases, or "*" for all current and future projects. */
+  projects: ProjectsSchema,
+  /** Explicit permission sets, added to the preset's (or its part's). */
+  permissionSets: z.array(z.string().min(1)).optional(),
+  /** A preset whose permission sets this rule grants. */
+  preset: z.string().min(1).optional(),
+  /** Only this part of the preset's sets (a preset made of parts). */
+  part: z.enum(PRESET_PARTS).optional(),
+});
+
 export const CredentialSchema = z.strictObject({
   /** A preset from presets/ (file name without .yaml). */
   preset: z.string().min(1).optional(),
   /** Explicit permission sets: instead of, or added to, the preset's. */
   permissionSets: z.array(z.string().min(1)).optional(),
-  /** Project aliases (keys of `projects`), or "*" for all current and future projects. */
-  projects: z.union(
-    [z.literal("*"), z.array(z.string().min(1)).min(1, { error: "must list at least one project alias" })],
-    {
-      error: expecting('must be a list of project aliases, or "*" for all current and future projects'),
-    },
-  ),
+  /** Project aliases (keys of `projects`), or "*" for all current and future projects. Required unless `rules`. */
+  projects: ProjectsSchema.optional(),
+  /** The staging bucket's project (presets made of parts): gets the Object Storage sets; the preferred project. */
+  stagingProject: z.string().min(1).optional(),
+  /** Several rules, each its own projects and sets, instead of `projects` + `permissionSets`. */
+  rules: z.array(RuleSchema).min(1, { error: "must list at least one rule" }).optional(),
+  /** The region Plakar's form asks for (Secret Manager presets): the region of the secrets. */
+  region: z
+    .enum(SECRET_MANAGER_REGIONS, { error: 'must be a Secret Manager region: "fr-par", "nl-ams" or "pl-waw"' })
+    .optional(),
   /** Alias of the key's Object Storage preferred project (`defaultProjectId`). */
   preferredProject: z.string().min(1).optional(),
   /** Pins the key's expiry (turns rotation off for this key); overrides `apiKeys.expiresAt`. */
@@ -157,6 +187,17 @@ export const PresetSchema = z.strictObject({
   description: z.string().min(1),
   /** Exactly the permission sets the use case needs. */
   permissionSets: z.array(z.string().min(1)).min(1),
+  /**
+   * The same sets split by project role (presets.ts checks they split them exactly): `projects` (the credential's
+   * projects) and each role of PART_ROLES. A credential that names the role gets each part on its own projects; one
+   * that does not gets them all on `projects`.
+   */
+  parts: z
+    .strictObject({
+      projects: z.array(z.string().min(1)).min(1),
+      stagingProject: z.array(z.string().min(1)).min(1),
+    })
+    .optional(),
   /** What Plakar asks the user for, in the order of its form. */
   plakar: z.strictObject({
     /** The Plakar integration this credential is for. */
@@ -184,6 +225,7 @@ export type Preset = z.infer<typeof PresetSchema> & { readonly name: string };
 export const KNOWN_KEYS = {
   top: Object.keys(StackConfigSchema.shape),
   credential: Object.keys(CredentialSchema.shape),
+  rule: Object.keys(RuleSchema.shape),
   apiKeys: Object.keys(ApiKeyDefaultsSchema.shape),
   secretManager: Object.keys(SecretManagerSchema.shape),
 };

@@ -159,6 +159,8 @@ function pathsFor(key: string, spec: CredentialConfig): SpecPaths {
     projects: `${base}.projects`,
     preset: `${base}.preset`,
     permissionSets: `${base}.permissionSets`,
+    rules: `${base}.rules`,
+    stagingProject: `${base}.stagingProject`,
     preferredProject: `${base}.preferredProject`,
     expiresAt: spec.expiresAt !== undefined ? `${base}.expiresAt` : "apiKeys.expiresAt",
     rotateEveryDays: spec.rotateEveryDays !== undefined ? `${base}.rotateEveryDays` : "apiKeys.rotateEveryDays",
@@ -184,8 +186,6 @@ function resolveAliases(
   if (projects === "*") {
     if (!config.allowAllProjects) {
       issues.add(
-    rules: `${base}.rules`,
-    stagingProject: `${base}.stagingProject`,
         path,
         `"*" grants every current and future project of the organization; set plakar-scaleway-iam:allowAllProjects: true to allow it, or list project aliases`,
       );
@@ -316,6 +316,8 @@ function credentialSpec(
     scope: projects === "*" ? { kind: "organization" } : { kind: "projects", projects: projects ?? [] },
     ...(spec.preset !== undefined ? { preset: spec.preset } : {}),
     ...(spec.permissionSets !== undefined ? { permissionSets: spec.permissionSets } : {}),
+    ...(spec.stagingProject !== undefined ? { stagingProject: staging ?? UNKNOWN } : {}),
+    ...(rules !== undefined ? { rules } : {}),
     ...(spec.preferredProject !== undefined ? { preferredProject: spec.preferredProject } : {}),
     ...(projects === "*" ? { preferredCandidates: allDeclared } : {}),
     expiry:
@@ -341,8 +343,6 @@ function credentialSpec(
           delivery: {
             project: { id: smId, label: sm.project },
             region: sm.region,
-    ...(spec.stagingProject !== undefined ? { stagingProject: staging ?? UNKNOWN } : {}),
-    ...(rules !== undefined ? { rules } : {}),
             folder: `${sm.pathPrefix === "/" ? "" : sm.pathPrefix}/${ctx.stack}`,
           },
         }
@@ -360,26 +360,6 @@ function credentialSpec(
   return credential;
 }
 
-/** Plakar reads delivered secrets through its secret provider: some secret-provider credential must reach them. */
-function checkDeliveryCoverage(config: StackConfig, credentials: readonly StackCredential[], issues: Issues): void {
-  const sm = config.secretManager;
-  if (!sm) return;
-  const smId = projectId(config, sm.project);
-  // A secret-provider credential with its own errors is reported already: fix that first.
-  const brokenProvider = Object.entries(config.credentials).some(
-    ([key, spec]) => spec.preset === SECRET_PROVIDER && !credentials.some((c) => c.key === key),
-  );
-  if (brokenProvider) return;
-  const providers = credentials.filter((c) => c.useCase === SECRET_PROVIDER);
-  const covers = (c: StackCredential) => c.projects === "*" || c.projects.some((p) => p.id === smId);
-  if (providers.some(covers)) return;
-  for (const c of credentials.filter((x) => x.delivery)) {
-    const fix =
-      providers.length > 0
-        ? `add "${sm.project}" to the projects of secret-provider credential "${providers[0].key}"`
-        : `add a credential with preset: secret-provider and projects: [${sm.project}]`;
-    issues.add(
-      `credentials.${c.key}.deliver`,
 /** One rule of a credential: its aliases resolved (UNKNOWN, with issues, when one is not declared). */
 function ruleSpec(
   key: string,
@@ -407,6 +387,26 @@ function ruleSpec(
   };
 }
 
+/** Plakar reads delivered secrets through its secret provider: some secret-provider credential must reach them. */
+function checkDeliveryCoverage(config: StackConfig, credentials: readonly StackCredential[], issues: Issues): void {
+  const sm = config.secretManager;
+  if (!sm) return;
+  const smId = projectId(config, sm.project);
+  // A secret-provider credential with its own errors is reported already: fix that first.
+  const brokenProvider = Object.entries(config.credentials).some(
+    ([key, spec]) => spec.preset === SECRET_PROVIDER && !credentials.some((c) => c.key === key),
+  );
+  if (brokenProvider) return;
+  const providers = credentials.filter((c) => c.useCase === SECRET_PROVIDER);
+  const covers = (c: StackCredential) => c.projects === "*" || c.projects.some((p) => p.id === smId);
+  if (providers.some(covers)) return;
+  for (const c of credentials.filter((x) => x.delivery)) {
+    const fix =
+      providers.length > 0
+        ? `add "${sm.project}" to the projects of secret-provider credential "${providers[0].key}"`
+        : `add a credential with preset: secret-provider and projects: [${sm.project}]`;
+    issues.add(
+      `credentials.${c.key}.deliver`,
       `credential "${c.key}" is delivered to Secret Manager project "${sm.project}", but no secret-provider credential covers project "${sm.project}", so Plakar could not read it: ${fix}`,
     );
   }
