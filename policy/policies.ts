@@ -12,29 +12,26 @@ import * as policySdk from "@pulumi/policy";
 import {
   type Policies,
   type PolicyResource,
+  type ResourceValidationArgs,
   type ResourceValidationPolicy,
   type StackValidationPolicy,
-  validateResourceOfType,
 } from "@pulumi/policy";
-// The two resource classes only: the package's index would make ts-node type-check all of Scaleway at every start.
-import { ApiKey } from "@pulumiverse/scaleway/iam/apiKey";
-import { Policy } from "@pulumiverse/scaleway/iam/policy";
 import type { Catalog } from "../domain/catalog";
 import {
   API_KEY_KEYS,
-  API_KEY_TYPE,
   type ApiKeyProps,
   apiKeyExpiryViolations,
   IAM_POLICY_KEYS,
   type IamPolicyProps,
   keyDefaultProjectViolations,
   organizationScopedSetViolations,
-  POLICY_TYPE,
   principalViolations,
   ruleScopeViolations,
   UNKNOWN,
   uncataloguedSetViolations,
 } from "../domain/rules";
+import { keyLifetimeViolations, maxLifetimeDaysOf, organizationWideRuleViolations, stackOfUrn } from "./guards";
+import { API_KEY_TYPES, IAM_POLICY_TYPES } from "./types";
 
 /** The pack's name, as `pulumi preview` reports it. */
 export const PACK_NAME = "plakar-scaleway-iam";
@@ -81,12 +78,25 @@ export function plainProps(props: unknown, keys: readonly string[]): Record<stri
 const policyProps = (props: unknown) => plainProps(props, IAM_POLICY_KEYS) as IamPolicyProps;
 const keyProps = (props: unknown) => plainProps(props, API_KEY_KEYS) as ApiKeyProps;
 
-/** Resource validation on `scaleway:iam/policy:Policy` inputs: one violation per message the rule returns. */
-function onIamPolicy(check: (policy: IamPolicyProps) => string[]): ResourceValidationPolicy["validateResource"] {
-  return validateResourceOfType(Policy, (props, _args, reportViolation) => {
-    for (const message of check(policyProps(props))) reportViolation(message);
-  });
+/**
+ * Resource validation on the inputs of every type in `types` (current and deprecated tokens alike): one violation per
+ * message the rule returns. Not `validateResourceOfType`: it binds a policy to a single type token.
+ */
+function onTypes<P>(
+  types: readonly string[],
+  propsOf: (props: unknown) => P,
+  check: (props: P, args: ResourceValidationArgs) => string[],
+): ResourceValidationPolicy["validateResource"] {
+  return (args, reportViolation) => {
+    if (!types.includes(args.type)) args.notApplicable(`applies to ${types.join(", ")} only`);
+    for (const message of check(propsOf(args.props), args)) reportViolation(message);
+  };
 }
+
+const onIamPolicy = (check: (policy: IamPolicyProps, args: ResourceValidationArgs) => string[]) =>
+  onTypes(IAM_POLICY_TYPES, policyProps, check);
+const onApiKey = (check: (key: ApiKeyProps, args: ResourceValidationArgs) => string[]) =>
+  onTypes(API_KEY_TYPES, keyProps, check);
 
 const urnsOf = (resources: readonly PolicyResource[] | undefined) => new Set((resources ?? []).map((r) => r.urn));
 
@@ -115,8 +125,8 @@ export function policiesOfKey(
     .map(({ props }) => props);
 }
 
-/** Every policy of the pack, mandatory. */
-export function buildPolicies(catalog: Catalog): Policies {
+/** Every policy of the pack, mandatory. `now` is the clock of the key lifetime policy. */
+export function buildPolicies(catalog: Catalog, now: () => Date = () => new Date()): Policies {
   const policyChecks: ResourceValidationPolicy[] = [
     {
       name: "iam-policy-has-principal",
@@ -148,8 +158,32 @@ export function buildPolicies(catalog: Catalog): Policies {
       name: "iam-api-key-expires",
       description: "Every IAM API key has an expiry (expiresAt).",
       enforcementLevel: "mandatory",
-      validateResource: validateResourceOfType(ApiKey, (props, _args, reportViolation) => {
-        for (const message of apiKeyExpiryViolations(keyProps(props))) reportViolation(message);
+      validateResource: onApiKey(apiKeyExpiryViolations),
+    },
+    {
+      name: "iam-api-key-max-lifetime",
+      description: "An IAM API key expires at most maxLifetimeDays (pack config, default 365) from now.",
+      enforcementLevel: "mandatory",
+      configSchema: {
+        properties: { maxLifetimeDays: { type: "integer", minimum: 1, maximum: 3650, default: 365 } },
+      },
+      validateResource: onApiKey((key, args) =>
+        keyLifetimeViolations(key, now(), maxLifetimeDaysOf(args.getConfig<{ maxLifetimeDays?: unknown }>())),
+      ),
+    },
+    {
+      name: "iam-policy-no-organization-wide-rules",
+      description:
+        'No IAM policy rule applies to the whole organization (organizationId, or "*") unless the stack is in the pack config\'s allowedStacks.',
+      enforcementLevel: "mandatory",
+      configSchema: {
+        properties: { allowedStacks: { type: "array", items: { type: "string" }, default: [] } },
+      },
+      validateResource: onIamPolicy((policy, args) => {
+        const allowed = args.getConfig<{ allowedStacks?: unknown }>().allowedStacks;
+        const stack = stackOfUrn(args.urn);
+        if (Array.isArray(allowed) && stack !== undefined && allowed.includes(stack)) return [];
+        return organizationWideRuleViolations(policy);
       }),
     },
   ];
@@ -160,9 +194,9 @@ export function buildPolicies(catalog: Catalog): Policies {
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
       const policies = args.resources
-        .filter((r) => r.type === POLICY_TYPE)
+        .filter((r) => IAM_POLICY_TYPES.includes(r.type))
         .map((resource) => ({ resource, props: policyProps(resource.props) }));
-      for (const key of args.resources.filter((r) => r.type === API_KEY_TYPE)) {
+      for (const key of args.resources.filter((r) => API_KEY_TYPES.includes(r.type))) {
         const props = keyProps(key.props);
         for (const message of keyDefaultProjectViolations(props, policiesOfKey(key, props, policies))) {
           reportViolation(message, key.urn);

@@ -34,10 +34,14 @@ import {
   uncataloguedSetViolations,
 } from "../domain/rules";
 import { buildPolicies, isUnknownValueError, PACK_NAME, plainProps, toPlain } from "../policy/policies";
+import { DEFAULT_MAX_LIFETIME_DAYS, keyLifetimeViolations, organizationWideRuleViolations } from "../policy/guards";
+import { API_KEY_TYPES, APPLICATION_TYPES, IAM_POLICY_TYPES, OTHER_IAM_TYPES } from "../policy/types";
 
 const ROOT = path.join(__dirname, "..");
 const catalog = loadCatalog();
-const policies = buildPolicies(catalog);
+/** The pack's clock, fixed: the key lifetime policy measures from it. */
+const PACK_NOW = new Date("2026-12-01T00:00:00Z");
+const policies = buildPolicies(catalog, () => PACK_NOW);
 
 const ORG = "5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
 const APPS = "0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f";
@@ -64,7 +68,12 @@ class NotApplicable extends Error {}
 const pulumiTypeOf = (cls: unknown) => (cls as { __pulumiType?: string }).__pulumiType;
 const urnOf = (type: string, name: string) => `urn:pulumi:staging::plakar-scaleway-iam::${type}::${name}`;
 
-function resourceArgs(type: string, props: Record<string, unknown>, name = "subject"): ResourceValidationArgs {
+function resourceArgs(
+  type: string,
+  props: Record<string, unknown>,
+  name = "subject",
+  config: object = {},
+): ResourceValidationArgs {
   const proxied = unknownCheckingProxy(props);
   return {
     type,
@@ -75,7 +84,7 @@ function resourceArgs(type: string, props: Record<string, unknown>, name = "subj
     stackTags: new Map(),
     isType: (cls) => pulumiTypeOf(cls) === type,
     asType: (cls) => (pulumiTypeOf(cls) === type ? proxied : undefined) as never,
-    getConfig: <T extends object>() => ({}) as T,
+    getConfig: <T extends object>() => config as T,
     notApplicable: (reason?: string): never => {
       throw new NotApplicable(reason);
     },
@@ -179,7 +188,7 @@ const goodPolicy = { name: "plakar-staging-buckets", organizationId: ORG, applic
 const goodKey = { applicationId: APP_ID, expiresAt: EXPIRES, defaultProjectId: BACKUPS, description: "Plakar buckets" };
 
 describe("the pack", () => {
-  it("has the six policies of the issue, all mandatory, with unique names and descriptions", () => {
+  it("has the eight policies of the issues, all mandatory, with unique names and descriptions", () => {
     expect(PACK_NAME).toBe("plakar-scaleway-iam");
     expect(policies.map((p) => p.name)).toEqual([
       "iam-policy-has-principal",
@@ -187,6 +196,8 @@ describe("the pack", () => {
       "iam-policy-catalogued-sets-only",
       "iam-policy-rule-single-scope",
       "iam-api-key-expires",
+      "iam-api-key-max-lifetime",
+      "iam-policy-no-organization-wide-rules",
       "iam-object-storage-key-default-project",
     ]);
     for (const p of policies) {
@@ -198,6 +209,29 @@ describe("the pack", () => {
   it("knows the Scaleway resource types by the tokens the provider SDK registers", () => {
     expect(pulumiTypeOf(scaleway.iam.Policy)).toBe(POLICY_TYPE);
     expect(pulumiTypeOf(scaleway.iam.ApiKey)).toBe(API_KEY_TYPE);
+  });
+
+  it("lists every IAM type token the pinned provider exports, current and deprecated, each once", () => {
+    // Every resource class of the package: the namespaces (iam, ...) and the deprecated top-level classes.
+    const tokens = new Set<string>();
+    const sdk = scaleway as unknown as Record<string, unknown>;
+    for (const key of Object.keys(sdk)) {
+      const value = sdk[key];
+      const members =
+        typeof value === "function" ? [value] : value && typeof value === "object" ? Object.values(value) : [];
+      for (const m of members.filter((x) => typeof x === "function")) {
+        const token = pulumiTypeOf(m);
+        if (token && /^scaleway:(iam\/|index\/iam)/.test(token)) tokens.add(token);
+      }
+    }
+    const listed = [...IAM_POLICY_TYPES, ...API_KEY_TYPES, ...APPLICATION_TYPES, ...OTHER_IAM_TYPES];
+    expect(new Set(listed).size).toBe(listed.length);
+    expect([...tokens].sort()).toEqual([...listed].sort());
+    expect(pulumiTypeOf(scaleway.IamPolicy)).toBe("scaleway:index/iamPolicy:IamPolicy");
+    expect(pulumiTypeOf(scaleway.IamApiKey)).toBe("scaleway:index/iamApiKey:IamApiKey");
+    expect(pulumiTypeOf(scaleway.IamApplication)).toBe("scaleway:index/iamApplication:IamApplication");
+    expect(IAM_POLICY_TYPES).toContain(POLICY_TYPE);
+    expect(API_KEY_TYPES).toContain(API_KEY_TYPE);
   });
 
   it("is laid out for `pulumi preview --policy-pack policy`, on the project's node_modules", () => {
@@ -537,12 +571,12 @@ describe("the stack, as `pulumi preview` would register it", () => {
   }
 
   /** Every policy of the pack on those registrations: resource policies on inputs, the stack policy with outputs = inputs. */
-  async function packViolations(resources: readonly Registered[]): Promise<string[]> {
+  async function packViolations(resources: readonly Registered[], config: object = {}): Promise<string[]> {
     const out: string[] = [];
     for (const r of resources) {
       for (const p of policies) {
         if (!("validateResource" in p)) continue;
-        const res = await check(p.name, resourceArgs(r.type, r.inputs, r.name));
+        const res = await check(p.name, { ...resourceArgs(r.type, r.inputs, r.name, config), urn: r.urn });
         if (res !== "not applicable") out.push(...res.map((m) => `${p.name} ${r.name}: ${m}`));
       }
     }
@@ -590,7 +624,14 @@ describe("the stack, as `pulumi preview` would register it", () => {
     const resources = registrations("wide", file);
     const policy = resources.find((r) => r.type === POLICY_TYPE);
     expect((policy?.inputs.rules as Record<string, unknown>[])[0].organizationId).toBe(ORG);
-    expect(await packViolations(resources)).toEqual([]);
+    // Flagged as organization-wide until the stack opts in through the pack's config.
+    expect(await packViolations(resources)).toEqual([
+      expect.stringMatching(
+        /^iam-policy-no-organization-wide-rules buckets-policy: rules\[0\] applies to every project/,
+      ),
+    ]);
+    expect(await packViolations(resources, { allowedStacks: ["wide"] })).toEqual([]);
+    expect(await packViolations(resources, { allowedStacks: ["prod"] })).toHaveLength(1);
   });
 
   it("the pack catches the stack's Object Storage key once its defaultProjectId is dropped", async () => {
@@ -602,5 +643,128 @@ describe("the stack, as `pulumi preview` would register it", () => {
     const out = await packViolations(resources);
     expect(out.length).toBeGreaterThan(0);
     expect(out.every((m) => /^buckets-key-[0-9-]+: the API key has no defaultProjectId/.test(m))).toBe(true);
+  });
+});
+
+describe("every IAM type token is held to the same rules", () => {
+  const neverExpires = { applicationId: APP_ID, description: "forever" };
+  const orgScoped = { ...goodPolicy, rules: [{ projectIds: [APPS], permissionSetNames: ["IAMManager"] }] };
+
+  it.each(API_KEY_TYPES)("a never-expiring %s is refused", async (type) => {
+    expect(await check("iam-api-key-expires", resourceArgs(type, neverExpires))).toEqual([
+      expect.stringMatching(/has no expiresAt/),
+    ]);
+    expect(
+      await check("iam-api-key-max-lifetime", resourceArgs(type, { ...goodKey, expiresAt: "2228-01-01T00:00:00Z" })),
+    ).toHaveLength(1);
+  });
+
+  it.each(IAM_POLICY_TYPES)("%s is held to every policy rule", async (type) => {
+    expect(await check("iam-policy-no-organization-scoped-sets", resourceArgs(type, orgScoped))).toHaveLength(1);
+    expect(await check("iam-policy-has-principal", resourceArgs(type, { rules: [goodRule] }))).toHaveLength(1);
+    expect(
+      await check(
+        "iam-policy-catalogued-sets-only",
+        resourceArgs(type, { ...goodPolicy, rules: [{ projectIds: [APPS], permissionSetNames: ["Nope"] }] }),
+      ),
+    ).toHaveLength(1);
+    expect(
+      await check(
+        "iam-policy-rule-single-scope",
+        resourceArgs(type, { ...goodPolicy, rules: [{ permissionSetNames: ["InstancesReadOnly"] }] }),
+      ),
+    ).toHaveLength(1);
+    expect(
+      await check(
+        "iam-policy-no-organization-wide-rules",
+        resourceArgs(type, {
+          ...goodPolicy,
+          rules: [{ organizationId: ORG, permissionSetNames: ["InstancesReadOnly"] }],
+        }),
+      ),
+    ).toHaveLength(1);
+  });
+
+  it.each([...APPLICATION_TYPES, ...OTHER_IAM_TYPES])("the key and policy rules do not apply to %s", async (type) => {
+    expect(await check("iam-api-key-expires", resourceArgs(type, neverExpires))).toBe("not applicable");
+    expect(await check("iam-policy-has-principal", resourceArgs(type, {}))).toBe("not applicable");
+  });
+
+  it("the stack policy links a deprecated key to a deprecated policy", async () => {
+    const out: string[] = [];
+    const resources = stackResources([
+      { type: "scaleway:index/iamPolicy:IamPolicy", name: "p", props: goodPolicy },
+      {
+        type: "scaleway:index/iamApiKey:IamApiKey",
+        name: "k",
+        props: { applicationId: APP_ID, expiresAt: EXPIRES },
+        dependsOn: ["p"],
+      },
+    ]);
+    await stackPolicy("iam-object-storage-key-default-project").validateStack(stackArgs(resources), (m) => out.push(m));
+    expect(out).toEqual([expect.stringMatching(/has no defaultProjectId/)]);
+  });
+});
+
+describe("iam-api-key-max-lifetime", () => {
+  const name = "iam-api-key-max-lifetime";
+  const at = (days: number) => new Date(PACK_NOW.getTime() + days * 86_400_000).toISOString();
+
+  it("accepts a key expiring up to 365 days ahead, refuses one a day later", async () => {
+    expect(DEFAULT_MAX_LIFETIME_DAYS).toBe(365);
+    expect(await checkKey(name, { ...goodKey, expiresAt: at(365) })).toEqual([]);
+    expect(await checkKey(name, { ...goodKey, expiresAt: at(366) })).toEqual([
+      expect.stringMatching(/is 366 days ahead: keys may live at most 365 days/),
+    ]);
+  });
+
+  it("takes its limit from the pack's config, and refuses a nonsense limit", async () => {
+    const args = (expiresAt: string, config: object) =>
+      resourceArgs(API_KEY_TYPE, { ...goodKey, expiresAt }, "k", config);
+    expect(await check(name, args(at(100), { maxLifetimeDays: 90 }))).toHaveLength(1);
+    expect(await check(name, args(at(90), { maxLifetimeDays: 90 }))).toEqual([]);
+    expect(await check(name, args(at(700), { maxLifetimeDays: 730 }))).toEqual([]);
+    await expect(check(name, args(at(1), { maxLifetimeDays: "90" }))).rejects.toThrow(
+      /maxLifetimeDays must be a whole number/,
+    );
+  });
+
+  it("leaves unknown, missing and malformed expiries to iam-api-key-expires", async () => {
+    expect(await checkKey(name, { ...goodKey, expiresAt: U })).toEqual([]);
+    expect(await checkKey(name, { applicationId: APP_ID })).toEqual([]);
+    expect(keyLifetimeViolations({ expiresAt: "soon" }, PACK_NOW, 1)).toEqual([]);
+  });
+});
+
+describe("iam-policy-no-organization-wide-rules", () => {
+  const name = "iam-policy-no-organization-wide-rules";
+  const wide = { ...goodPolicy, rules: [goodRule, { organizationId: ORG, permissionSetNames: ["InstancesReadOnly"] }] };
+
+  it('flags a rule on every project of the organization, or on "*"', async () => {
+    expect(await checkPolicy(name, wide)).toEqual([expect.stringMatching(/^rules\[1\] applies to every project/)]);
+    expect(
+      organizationWideRuleViolations({ rules: [{ projectIds: ["*"], permissionSetNames: ["InstancesReadOnly"] }] }),
+    ).toHaveLength(1);
+  });
+
+  it("accepts project-scoped rules, and does not judge what is unknown", async () => {
+    expect(await checkPolicy(name, goodPolicy)).toEqual([]);
+    expect(
+      await checkPolicy(name, {
+        ...goodPolicy,
+        rules: [{ organizationId: U, permissionSetNames: ["InstancesReadOnly"] }],
+      }),
+    ).toEqual([]);
+    expect(await checkPolicy(name, { ...goodPolicy, rules: U })).toEqual([]);
+  });
+
+  it("lets a stack listed in the pack's allowedStacks opt in, and only that stack", async () => {
+    const args = (stack: string, config: object) => ({
+      ...resourceArgs(POLICY_TYPE, wide, "p", config),
+      urn: `urn:pulumi:${stack}::plakar-scaleway-iam::scaleway:iam/policy:Policy::p`,
+    });
+    expect(await check(name, args("prod", { allowedStacks: ["prod"] }))).toEqual([]);
+    expect(await check(name, args("staging", { allowedStacks: ["prod"] }))).toHaveLength(1);
+    expect(await check(name, args("prod", { allowedStacks: "prod" }))).toHaveLength(1);
   });
 });
