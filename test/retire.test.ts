@@ -85,3 +85,24 @@ describe("retire: true", () => {
     expect(before).not.toHaveProperty("retired");
   });
 });
+
+describe("check-expiry over a stack with a retired credential", () => {
+  it("lists it as retired and does not fail on its missing key", async () => {
+    const { assessExpiry } = await import("../tools/expiry");
+    const outputs = {
+      credentials: {
+        buckets: { retired: true, accessKey: null, secretKey: null, expiresAt: null, current: null, previous: null },
+        secrets: { current: { accessKey: "SCW1", expiresAt: "2027-06-01T00:00:00Z" }, previous: null },
+      },
+    };
+    const report = assessExpiry(outputs, NOW, 14);
+    expect(report.ok).toBe(true);
+    expect(report.keys.map((k) => [k.credential, k.status])).toEqual([
+      ["buckets", "retired"],
+      ["secrets", "ok"],
+    ]);
+    // Control: the same entry without retired: true has no key, which fails the check.
+    const unretired = { credentials: { ...outputs.credentials, buckets: { current: { accessKey: "SCW2" } } } };
+    expect(assessExpiry(unretired, NOW, 14).ok).toBe(false);
+  });
+});

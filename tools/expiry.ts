@@ -7,7 +7,7 @@ import { DAY_MS, isoSeconds } from "../domain/rotation";
 import { Timestamp } from "../domain/schema";
 import { RESERVED_NAMES } from "../domain/stackConfig";
 
-export type KeyStatus = "ok" | "expiring" | "expired" | "no-expiry" | "retiring";
+export type KeyStatus = "ok" | "expiring" | "expired" | "no-expiry" | "retiring" | "retired";
 
 export interface KeyReport {
   readonly credential: string;
@@ -98,6 +98,18 @@ export function assessExpiry(outputs: unknown, now: Date, withinDays: number): E
     }
     if (!isObject(entry)) {
       issues.push({ path: `credentials.${name}`, message: "expected an object" });
+      continue;
+    }
+    // A retired credential (retire: true) holds no key on purpose: listed, never failing.
+    if (entry.retired === true) {
+      keys.push({
+        credential: name,
+        slot: "current",
+        accessKey: null,
+        expiresAt: null,
+        daysLeft: null,
+        status: "retired",
+      });
       continue;
     }
     // Older outputs (and hand-written ones) may only have the flat accessKey/expiresAt of the current key.
