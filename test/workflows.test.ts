@@ -397,16 +397,23 @@ describe("deploy.yml", () => {
 });
 
 describe("weekly.yml", () => {
-  it("runs on a weekly cron and by hand", () => {
+  const crons = () => (weekly.on.schedule as { cron: string }[]).map((s) => s.cron);
+
+  it("runs on weekly crons (rotation, then the expiry check) and by hand", () => {
     expect(Object.keys(weekly.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
-    const schedule = weekly.on.schedule as { cron: string }[];
-    expect(schedule).toHaveLength(1);
-    const fields = schedule[0]!.cron.split(/\s+/);
-    expect(fields).toHaveLength(5);
-    // minute hour * * day-of-week: once a week.
-    expect(fields[2]).toBe("*");
-    expect(fields[3]).toBe("*");
-    expect(fields[4]).toMatch(/^[0-6]$/);
+    expect(crons()).toHaveLength(2);
+    for (const cron of crons()) {
+      const fields = cron.split(/\s+/);
+      expect(fields).toHaveLength(5);
+      // minute hour * * day-of-week: once a week.
+      expect(fields[2]).toBe("*");
+      expect(fields[3]).toBe("*");
+      expect(fields[4]).toMatch(/^[0-6]$/);
+    }
+    // The check runs later the same day, once staging's rotation is done.
+    const [rotateAt, checkAt] = crons().map((c) => c.split(/\s+/));
+    expect(checkAt[4]).toBe(rotateAt[4]);
+    expect(Number(checkAt[1])).toBeGreaterThan(Number(rotateAt[1]));
   });
 
   it("updates every stack, then checks expiry, in a matrix over exactly staging and prod", () => {
@@ -416,11 +423,42 @@ describe("weekly.yml", () => {
     expect(rotate.uses).toBe(REUSABLE_UP);
     expect(rotate.with).toEqual({ stack: "${{ matrix.stack }}", "check-expiry": true });
     expect(rotate.secrets).toBe("inherit");
-    expect(rotate.if).toBe("github.ref == 'refs/heads/main'");
+    expect(rotate.if).toBe(`github.ref == 'refs/heads/main' && github.event.schedule != '${crons()[1]}'`);
   });
 
   it("updates prod in the prod environment", () => {
     const rotate = job(weekly, "rotate");
     for (const stack of STACKS) expect(environmentOfCall(rotate, stack)).toBe(stack);
+  });
+
+  it("checks the expiry of every stack, prod included, in a job that needs no approval and holds no deploying key", () => {
+    const expiry = job(weekly, "expiry");
+    expect(expiry.if).toBe(`github.ref == 'refs/heads/main' && github.event.schedule != '${crons()[0]}'`);
+    expect(expiry.strategy?.matrix).toEqual({ stack: STACKS });
+    expect(expiry.strategy?.["fail-fast"]).toBe(false);
+    // No environment (no approval), no reusable workflow (whose job has one), no dependency on the rotation.
+    expect(expiry.environment).toBeUndefined();
+    expect(expiry.uses).toBeUndefined();
+    expect(needsOf(expiry)).toEqual([]);
+    // The read-only identity reads the state; nothing references the deploying key.
+    expect(expiry.env).toEqual({
+      PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
+      PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+      AWS_ACCESS_KEY_ID: "${{ secrets.SCW_PREVIEW_ACCESS_KEY }}",
+      AWS_SECRET_ACCESS_KEY: "${{ secrets.SCW_PREVIEW_SECRET_KEY }}",
+      AWS_REGION: "fr-par",
+    });
+    expect(JSON.stringify(expiry)).not.toMatch(/SCW_ACCESS_KEY|SCW_SECRET_KEY/);
+    // The CLI is installed (an action step without a command) before the check, which pipes the stack's outputs
+    // into check-expiry for the same stack, with pipefail.
+    const install = steps(expiry).findIndex((s) => s.uses === PULUMI_ACTION && s.with === undefined);
+    const check = steps(expiry).findIndex((s) => s.name === "check-expiry");
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(check).toBeGreaterThan(install);
+    const step = steps(expiry)[check]!;
+    expect(step.env).toEqual({ STACK: "${{ matrix.stack }}" });
+    expect(step.if).toBeUndefined();
+    expect(step["continue-on-error"]).toBeUndefined();
+    expect((step.run ?? "").trim().split("\n")).toEqual(["set -euo pipefail", EXPIRY_PIPELINE]);
   });
 });
