@@ -65,6 +65,7 @@ function componentArgs(c: StackCredential, spec: CredentialSpec): PlakarCredenti
       ? { delivery: { projectId: c.delivery.project.id, region: c.delivery.region, path: c.delivery.folder } }
       : {}),
     ...(c.retired ? { retire: true } : {}),
+    ...(c.adopt ? { adopt: { ...c.adopt } } : {}),
   };
 }
 

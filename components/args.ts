@@ -39,6 +39,7 @@ export const ARG_KEYS = {
     "region",
     "delivery",
     "retire",
+    "adopt",
   ],
   rotation: ["rotateEveryDays", "overlapDays"],
   rule: ["projectIds", "allProjects", "permissionSets"],

@@ -7,6 +7,7 @@ import type { Rule } from "../domain/scope";
 import { type ArgValues, specOf, visibleNow } from "./args";
 import { shippedData } from "../domain/presets";
 import { SecretDelivery } from "./secretDelivery";
+import { ScalewayId } from "../domain/schema";
 
 /** Key rotation: a new key every `rotateEveryDays`, the previous one kept valid `overlapDays` longer. */
 export interface RotationArgs {
@@ -73,6 +74,11 @@ export interface PlakarCredentialArgs {
    * unprotected, so that removing the component in the next update deletes them cleanly. @default false
    */
   retire?: boolean;
+  /**
+   * Take over an application and its policy made by hand instead of creating them (Pulumi's `import`), by their
+   * plain IDs. Keys made by hand are never adopted: the component issues its own. @default none
+   */
+  adopt?: { applicationId: string; policyId: string };
 }
 
 /** A key as handed out, without its secret (see `secretKey`). */
@@ -171,6 +177,7 @@ export class PlakarCredential extends pulumi.ComponentResource {
     const spec = specOf(name, stack, visibleNow(args) as ArgValues, issues);
     const resolvedNow = issues.count === 0 ? checkCredential(spec, ctx, issues) : undefined;
     if (issues.count > 0) throw new PlakarCredentialArgsError(name, issues.list);
+    const adopt = adoptOf(name, args.adopt);
 
     const { now: _now, protect, ...componentOpts } = opts ?? {};
     super(
@@ -211,7 +218,7 @@ export class PlakarCredential extends pulumi.ComponentResource {
         organizationId: resolved.organizationId,
         tags: resolved.tags.apply((t) => [...t]),
       },
-      { parent: this, protect: protectChildren },
+      { parent: this, protect: protectChildren, ...(adopt ? { import: adopt.applicationId } : {}) },
     );
 
     const policy = new scaleway.iam.Policy(
@@ -224,7 +231,7 @@ export class PlakarCredential extends pulumi.ComponentResource {
         applicationId: application.id,
         rules: resolved.rules.apply((rules) => rules.map(toPolicyRule)),
       },
-      { parent: this, protect: protectChildren },
+      { parent: this, protect: protectChildren, ...(adopt ? { import: adopt.policyId } : {}) },
     );
 
     // Which keys exist is known now (the rotation is plain); what they hold comes from the resolved credential.
@@ -336,6 +343,33 @@ export class PlakarCredential extends pulumi.ComponentResource {
       plakar: this.plakar,
     });
   }
+}
+
+/** `args.adopt`, checked before anything is registered: two plain IDs, since Pulumi reads `import` at registration. */
+function adoptOf(name: string, value: unknown): { applicationId: string; policyId: string } | undefined {
+  if (value === undefined) return undefined;
+  const known = ["applicationId", "policyId"] as const;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new PlakarCredentialArgsError(name, [
+      { path: "args.adopt", message: "must be a plain object { applicationId, policyId }" },
+    ]);
+  }
+  const given = value as Record<string, unknown>;
+  const issues: ConfigIssue[] = Object.keys(given)
+    .filter((key) => !(known as readonly string[]).includes(key))
+    .map((key) => ({ path: `args.adopt.${key}`, message: `unknown argument; known here: ${known.join(", ")}` }));
+  const ids = known.map((key) => {
+    const parsed = ScalewayId.safeParse(given[key]);
+    if (!parsed.success) {
+      issues.push({
+        path: `args.adopt.${key}`,
+        message: "must be a plain Scaleway ID (a UUID), not an Output: Pulumi reads the import ID when it registers",
+      });
+    }
+    return parsed.data ?? "";
+  });
+  if (issues.length > 0) throw new PlakarCredentialArgsError(name, issues);
+  return { applicationId: ids[0], policyId: ids[1] };
 }
 
 function toPolicyRule(rule: Rule) {

@@ -100,6 +100,14 @@ export const RuleSchema = z.strictObject({
   part: z.enum(PRESET_PARTS).optional(),
 });
 
+/** An application and its policy made by hand, to take over instead of creating new ones. */
+export const AdoptSchema = z.strictObject({
+  /** The application's ID. */
+  applicationId: ScalewayId,
+  /** The ID of the policy whose principal is that application. */
+  policyId: ScalewayId,
+});
+
 export const CredentialSchema = z.strictObject({
   /** A preset from presets/ (file name without .yaml). */
   preset: z.string().min(1).optional(),
@@ -127,6 +135,8 @@ export const CredentialSchema = z.strictObject({
   description: z.string().min(1).optional(),
   /** Where the key goes: stack outputs only, or also a Scaleway Secret Manager secret. */
   deliver: z.enum(DELIVERY).default("outputs"),
+  /** Take over an application and policy made by hand (Pulumi's `import`) instead of creating new ones. */
+  adopt: AdoptSchema.optional(),
   /** Retire the credential: revoke its keys, keep its application, policy and secret unprotected, ready to remove. */
   retire: z.boolean({ error: "must be true or false" }).default(false),
 });

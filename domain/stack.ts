@@ -9,6 +9,7 @@ import { type ResolvedCredential, type RuleSpec, SECRET_PROVIDER, type SpecPaths
 import { ConfigError, type ConfigIssue, formatPath, Issues } from "./errors";
 import { isoSeconds } from "./rotation";
 import {
+  AdoptSchema,
   type CredentialConfig,
   CREDENTIAL_NAME,
   KNOWN_KEYS,
@@ -32,6 +33,8 @@ export interface StackCredential extends ResolvedCredential {
   readonly key: string;
   /** Retired: its keys are revoked, its other resources unprotected so that removing it deletes them cleanly. */
   readonly retired: boolean;
+  /** The application and policy to import instead of creating them (`adopt`). */
+  readonly adopt?: { readonly applicationId: string; readonly policyId: string };
 }
 
 export interface ResolvedStack {
@@ -62,7 +65,8 @@ export function resolveStack(raw: unknown, ctx: StackContext): ResolvedStack {
     const resolved = checkCredential(spec, ctx, issues);
     if (!resolved) continue;
     specs.set(key, spec);
-    credentials.push({ key, retired: config.credentials[key].retire, ...resolved });
+    const adopt = config.credentials[key].adopt;
+    credentials.push({ key, retired: config.credentials[key].retire, ...resolved, ...(adopt ? { adopt } : {}) });
   }
   checkDeliveryCoverage(config, credentials, issues);
   if (issues.count > 0) throw new ConfigError(issues.list);
@@ -79,6 +83,7 @@ export function resolveStack(raw: unknown, ctx: StackContext): ResolvedStack {
 function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
   if (path.length === 0) return KNOWN_KEYS.top;
   if (path[0] === "credentials" && path.length === 2) return KNOWN_KEYS.credential;
+  if (path[0] === "credentials" && path.length === 3 && path[2] === "adopt") return Object.keys(AdoptSchema.shape);
   if (path[0] === "credentials" && path.length === 4 && path[2] === "rules") return KNOWN_KEYS.rule;
   if (path[0] === "apiKeys" && path.length === 1) return KNOWN_KEYS.apiKeys;
   if (path[0] === "secretManager" && path.length === 1) return KNOWN_KEYS.secretManager;

@@ -55,6 +55,8 @@ export interface PlannedResource {
   readonly deleteBeforeReplace: boolean | null;
   readonly retainOnDelete: boolean;
   readonly additionalSecretOutputs: readonly string[];
+  /** The ID the engine imports the resource from (`import`, set by `adopt`); absent when it creates it. */
+  readonly import?: string;
   readonly inputs: unknown;
 }
 
@@ -156,6 +158,7 @@ interface RegisterRequest {
   getDeletebeforereplacedefined(): boolean;
   getRetainondelete(): boolean | undefined;
   getAdditionalsecretoutputsList(): string[];
+  getImportid(): string;
 }
 
 /** proto/alias_pb.d.ts: an alias is either a URN or a spec. */
@@ -226,6 +229,7 @@ function recordRegistrations(monitor: MockMonitorLike): PlannedResource[] {
           deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : null,
           retainOnDelete: req.getRetainondelete() ?? false,
           additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()],
+          ...(req.getImportid() ? { import: req.getImportid() } : {}),
           inputs: redactSecrets(req.getObject()?.toJavaScript() ?? {}),
         });
       }
