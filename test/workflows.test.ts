@@ -176,7 +176,7 @@ describe("workflow files", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Dict };
     const text = files.map((f) => fs.readFileSync(path.join(WORKFLOWS_DIR, f), "utf8")).join("\n");
     const used = new Set([...text.matchAll(/npm run (?:--silent )?([a-z][\w-]*)/g)].map((m) => m[1]!));
-    expect([...used].sort()).toEqual(["check-expiry", "check-preview", "plan"]);
+    expect([...used].sort()).toEqual(["check-expiry", "check-preview", "plan", "preflight"]);
     for (const script of used) {
       expect(Object.keys(pkg.scripts)).toContain(script);
     }
@@ -194,7 +194,7 @@ describe("workflow files", () => {
       "SCW_PREVIEW_SECRET_KEY",
       "SCW_SECRET_KEY",
     ]);
-    expect(vars).toEqual(["PULUMI_BACKEND_URL", "SCW_DEFAULT_ORGANIZATION_ID"]);
+    expect(vars).toEqual(["PULUMI_BACKEND_URL", "SCW_DEFAULT_ORGANIZATION_ID", "SCW_DEPLOY_APPLICATION_ID"]);
     const doc = fs.readFileSync(path.join(ROOT, "docs", "ci.md"), "utf8");
     for (const name of [...secrets, ...vars]) expect(doc).toContain(`\`${name}\``);
   });
@@ -249,6 +249,25 @@ describe("pull-request.yml", () => {
     expect(runs(p).indexOf("npm ci")).toBeLessThan(indexOfStep(p, (x) => x === s, "pulumi"));
     // `policyPacks` is a path relative to `work-dir`: it must be the policy pack's folder.
     expect(fs.existsSync(path.join(ROOT, "policy", "PulumiPolicy.yaml"))).toBe(true);
+  });
+
+  it("runs preflight per stack before pulumi preview, with the preview key, checking the deployer's rights", () => {
+    const p = job(pr, "preview");
+    const at = indexOfStep(p, (s) => s.name === "preflight", "preflight");
+    const s = steps(p)[at]!;
+    expect(at).toBeGreaterThan(indexOfStep(p, (x) => x.run === "npm ci", "npm ci"));
+    expect(at).toBeLessThan(indexOfStep(p, (x) => x.uses === PULUMI_ACTION, "pulumi preview"));
+    expect(s.shell).toBe("bash");
+    expect(s.env).toEqual({
+      STACK: "${{ matrix.stack }}",
+      SCW_DEPLOY_APPLICATION_ID: "${{ vars.SCW_DEPLOY_APPLICATION_ID }}",
+    });
+    expect((s.run ?? "").trim().split("\n")).toEqual([
+      "set -euo pipefail",
+      'npm run --silent preflight -- --stack "$STACK" --deployer "$SCW_DEPLOY_APPLICATION_ID"',
+    ]);
+    // The job's key is the read-only preview key (next test): preflight never gets the deploying key.
+    expect(s["continue-on-error"]).toBeUndefined();
   });
 
   it("gives the preview the read-only key, for Scaleway and for the S3 state backend", () => {
