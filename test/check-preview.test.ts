@@ -264,6 +264,22 @@ describe("keys of a credential that stays", () => {
     expect(findingsOf(credStep("same", "c", { retired: "yes" }), keyStep("delete", "c", "a"))).toHaveLength(1);
   });
 
+  it("retiring where protect is on (the application unprotected in the same update) may revoke every key", () => {
+    const appUrn = `${P}plakar-scaleway-iam:index:PlakarCredential$scaleway:iam/application:Application::c-app`;
+    const app = (protect: boolean) => ({
+      urn: appUrn,
+      custom: true,
+      type: "scaleway:iam/application:Application",
+      parent: CRED("c"),
+      ...(protect ? { protect } : {}),
+    });
+    const unprotect = { op: "same", urn: appUrn, oldState: app(true), newState: app(false) };
+    expect(findingsOf(credStep("same", "c"), unprotect, keyStep("delete", "c", "a"))).toEqual([]);
+    // Protect kept: not a retirement.
+    const kept = { op: "same", urn: appUrn, oldState: app(true), newState: app(true) };
+    expect(findingsOf(credStep("same", "c"), kept, keyStep("delete", "c", "a"))).toHaveLength(1);
+  });
+
   it("keys of other parents are not a credential's", () => {
     const stray = keyStep("delete", "c", "a");
     (stray.oldState as Json).parent = ROOT_URN;

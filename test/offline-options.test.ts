@@ -187,16 +187,11 @@ describe("the delivered secret version's payload", () => {
     }
   });
 
-  it("adds project_id where Plakar's form asks for a project (inventory), region where it asks for one", () => {
+  it("adds project_id where Plakar's form takes the project from the secret (inventory), nothing it does not read", () => {
     expect(payloadOf("inventory-delivery-secret-version")).toEqual({
       access_key: deliveredKey("inventory"),
       secret_key: FAKE_SECRET,
       project_id: APPS,
-    });
-    expect(payloadOf("restore-delivery-secret-version")).toEqual({
-      access_key: deliveredKey("restore"),
-      secret_key: FAKE_SECRET,
-      region: "fr-par",
     });
     expect(Object.keys(payloadOf("buckets-delivery-secret-version")).sort()).toEqual(["access_key", "secret_key"]);
     expect(BACKUPS).not.toBe(APPS);
@@ -213,15 +208,19 @@ describe("the delivered secret version's payload", () => {
       const secretId = c?.delivery?.secretId;
       expect(secretId, credential).toMatch(/^[0-9a-f-]{36}$/);
       const payload = payloadOf(`${credential}-delivery-secret-version`);
+      const referenced = new Set<string>();
       for (const field of c?.plakar.fields ?? []) {
         const ref = field.value?.match(/^([0-9a-f-]{36})#([a-z_]+)$/);
         if (!ref) continue;
         references++;
+        referenced.add(ref[2] as string);
         expect(ref[1], `${credential}: ${field.label}`).toBe(secretId);
         expect(payload, `${credential}: ${field.label} -> #${ref[2]}`).toHaveProperty(ref[2] as string);
       }
+      // And the other way round: the secret holds nothing Plakar's form does not read from it.
+      expect(Object.keys(payload).sort(), credential).toEqual([...referenced].sort());
     }
-    // access and secret key of three credentials, inventory's project ID, restore's region at least.
+    // Access and secret key of three credentials, and inventory's project ID, at least.
     expect(references).toBeGreaterThanOrEqual(7);
   });
 

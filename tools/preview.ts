@@ -254,8 +254,19 @@ function keyFindings(preview: Preview): string[] {
   for (const s of preview.steps) opsByUrn.set(s.urn, (opsByUrn.get(s.urn) ?? new Set()).add(s.op));
 
   const credentialGone = (urn: string) => [...(opsByUrn.get(urn) ?? [])].some((op) => DELETES.has(op));
+  // Retiring (`retire: true`) revokes the keys and unprotects the rest in the same update: the component says so
+  // (inputs.retired), or a child of it loses protect here (what retirement looks like where protect is on).
   const retired = (urn: string) =>
-    preview.steps.some((s) => s.urn === urn && s.newState?.inputs.retired === true && !credentialGone(urn));
+    !credentialGone(urn) &&
+    preview.steps.some(
+      (s) =>
+        (s.urn === urn && s.newState?.inputs.retired === true) ||
+        (s.oldState?.parent === urn &&
+          s.oldState.protect &&
+          s.newState !== undefined &&
+          !s.newState.protect &&
+          !DELETES.has(s.op)),
+    );
   // Unchanged resources are in the document only with --show-sames (the root stack's step always is).
   const showsSames = preview.steps.some((s) => s.op === "same" && parseUrn(s.urn)?.type !== ROOT_STACK_TYPE);
 
