@@ -9,6 +9,9 @@ export default defineConfig({
     // The Pulumi SDK keeps global state: every test file runs in its own process with its own module graph.
     isolate: true,
     pool: "forks",
+    // Vitest's default on a 2-core machine is one worker, which runs the files one after another; many files wait on
+    // child processes (npm pack, the CLI's end-to-end tests), so two workers keep both cores busy.
+    maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 120_000,
     reporters: ["default", "./test/support/summary-reporter.ts"],

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// `npm run lint`: the type check, ESLint and Prettier, side by side. Every tool runs to the end and its findings are
+// printed even when another one fails (a type error must not hide a lint or format finding); the exit code is
+// non-zero when any of them failed.
+"use strict";
+const { spawn } = require("child_process");
+const path = require("path");
+
+const root = path.join(__dirname, "..");
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
+const TOOLS = [
+  ["tsc", bin("tsc"), ["-p", "."]],
+  ["eslint", bin("eslint"), ["."]],
+  ["prettier", bin("prettier"), ["--check", "--log-level", "warn", "."]],
+];
+
+function run([name, command, args]) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env: process.env });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", (err) => resolve({ name, code: 1, output: `${output}${err.message}\n` }));
+    child.on("close", (code) => resolve({ name, code: code ?? 1, output }));
+  });
+}
+
+Promise.all(TOOLS.map(run)).then((results) => {
+  for (const { name, code, output } of results) {
+    if (output.trim()) process.stdout.write(`${output.trimEnd()}\n`);
+    process.stdout.write(`${name}: ${code === 0 ? "ok" : `failed (exit ${code})`}\n`);
+  }
+  process.exitCode = results.some((r) => r.code !== 0) ? 1 : 0;
+});
