@@ -100,7 +100,8 @@ export function resolveGrants(
         ? `preset "${preset.name}" is not made of parts, so it has no staging project: remove ${leaf(paths.stagingProject)} (presets with one: ${presets})`
         : `only a preset made of parts (${presets}) takes a staging project: remove ${leaf(paths.stagingProject)}, or write rules`,
     );
-    return [{ projects, sets: undefined, path: paths.projects }];
+    // The credential's sets are still checked, so one run shows every problem.
+    return [{ projects, sets: resolvePermissionSets(spec, preset, ctx, issues), path: paths.projects }];
   }
   if (!presetOk) return [{ projects, sets: UNKNOWN, path: paths.projects }];
   if (staging === undefined || !preset?.parts) {

@@ -53,7 +53,24 @@ export interface RawCredential {
   overlapDays?: number;
   description?: string;
   deliver?: "outputs" | "secret-manager";
+  /** A preset made of parts: the project of its `stagingProject` part. */
+  stagingProject?: string;
+  /** Several rules instead of `projects` + `permissionSets` (then `projects` is absent: see `rulesCaseArb`). */
+  rules?: RawRule[];
+  /** The secrets' region, for a form with a Region field. */
+  region?: string;
 }
+
+export interface RawRule {
+  projects: string[] | "*";
+  permissionSets?: string[];
+  preset?: string;
+  part?: "projects" | "stagingProject";
+}
+
+/** The project roles of a preset made of parts, and Secret Manager's regions (Scaleway's SDK). */
+export const SM_REGIONS = ["fr-par", "nl-ams", "pl-waw"] as const;
+export const PARTED_PRESETS = [...PRESETS.values()].filter((p) => p.parts).map((p) => p.name);
 
 export interface RawApiKeys {
   expiresAt?: string;
@@ -99,10 +116,45 @@ export function hasOwn(obj: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(obj, key);
 }
 
-/** The permission sets a credential must end up with: its preset's plus its explicit ones. */
+/** The permission sets one rule grants: its preset's (or the part's) plus its explicit ones. */
+export function ruleSets(rule: RawRule): string[] {
+  const preset = rule.preset !== undefined ? PRESETS.get(rule.preset) : undefined;
+  const fromPreset = rule.part !== undefined ? (preset?.parts?.[rule.part] ?? []) : (preset?.permissionSets ?? []);
+  return sortedUnique([...fromPreset, ...(rule.permissionSets ?? [])]);
+}
+
+/**
+ * The permission sets a credential must end up with: its preset's plus its explicit ones; with rules, every rule's
+ * (the credential's preset then only names the use case). A staging project moves sets, it adds none.
+ */
 export function expectedSets(spec: RawCredential): string[] {
+  if (spec.rules) return sortedUnique(spec.rules.flatMap(ruleSets));
   const preset = spec.preset !== undefined ? PRESETS.get(spec.preset) : undefined;
   return sortedUnique([...(preset?.permissionSets ?? []), ...(spec.permissionSets ?? [])]);
+}
+
+/**
+ * What the credential grants, as the issue states it: sets on aliases ("*" for every project). Without rules: all
+ * sets on `projects`, or, with a staging project, the preset's `projects` part (plus explicit sets) there and its
+ * `stagingProject` part on the staging project.
+ */
+export function expectedGrants(spec: RawCredential): { projects: string[] | "*"; sets: string[] }[] {
+  if (spec.rules) return spec.rules.map((r) => ({ projects: r.projects, sets: ruleSets(r) }));
+  const parts = spec.preset !== undefined ? PRESETS.get(spec.preset)?.parts : undefined;
+  if (spec.stagingProject !== undefined && parts) {
+    return [
+      { projects: spec.projects, sets: sortedUnique([...parts.projects, ...(spec.permissionSets ?? [])]) },
+      { projects: [spec.stagingProject], sets: sortedUnique(parts.stagingProject) },
+    ];
+  }
+  return [{ projects: spec.projects, sets: expectedSets(spec) }];
+}
+
+/** The aliases whose project gets Object Storage sets ("*" when a rule reaching every project does). */
+export function objectStorageAliases(config: RawStack, spec: RawCredential): string[] | "*" {
+  const holding = expectedGrants(spec).filter((g) => g.sets.some(isObjectStorage));
+  if (holding.some((g) => g.projects === "*")) return "*";
+  return [...new Set(holding.flatMap((g) => g.projects as string[]))].filter((a) => hasOwn(config.projects, a));
 }
 
 export type ExpiryInfo =
@@ -137,7 +189,8 @@ export function maxLifetimeOf(config: RawStack): number {
 
 /** The distinct project aliases a credential names (all declared ones for "*"). */
 export function aliasesOf(config: RawStack, spec: RawCredential): string[] {
-  return spec.projects === "*" ? Object.keys(config.projects) : [...new Set(spec.projects)];
+  const os = spec.rules || spec.stagingProject !== undefined ? objectStorageAliases(config, spec) : spec.projects;
+  return os === "*" ? Object.keys(config.projects) : [...new Set(os)];
 }
 
 /** True when the credential's sets include Object Storage, so its key needs a preferred project. */
@@ -445,6 +498,119 @@ export const FC_PARAMS: { endOnFailure: boolean; seed?: number } = {
 
 /** Valid configs with the stack name and clock to plan them with. */
 export const validCaseArb: fc.Arbitrary<Case> = fc.gen().map((g) => buildValid((arb) => g(() => arb)));
+
+/**
+ * A valid config (as validCaseArb) plus credentials written with the keys of issue 12: several `rules` (explicit sets,
+ * whole presets, preset parts, "*"), a preset made of parts with its `stagingProject`, and a Secret Manager backup
+ * with its own `region`. Kept apart from validCaseArb, whose configs other suites reorder key by key.
+ */
+export const rulesCaseArb: fc.Arbitrary<Case> = fc.gen().map((g) => {
+  const draw: Draw = (arb) => g(() => arb);
+  const c = buildValid(draw);
+  const count = draw(fc.integer({ min: 1, max: 3 }));
+  for (let i = 0; i < count; i++) {
+    const key = `issue12-${i}`;
+    const spec = draw(fc.constantFrom("rules", "rules", "staging", "region"));
+    const base = c.config.credentials[Object.keys(c.config.credentials)[0]];
+    // Keep the first credential's expiry settings: they are valid for this config's clock and lifetime.
+    const expiry: Partial<RawCredential> = {};
+    for (const k of ["expiresAt", "rotateEveryDays", "overlapDays"] as const)
+      if (base[k] !== undefined) expiry[k] = base[k] as never;
+    const built =
+      spec === "rules"
+        ? rulesCredential(draw, c.config)
+        : spec === "staging"
+          ? stagingCredential(draw, c.config)
+          : regionCredential(draw, c.config);
+    c.config.credentials[key] = { ...built, ...expiry };
+  }
+  return c;
+});
+
+function withPreferred(draw: Draw, config: RawStack, spec: RawCredential): RawCredential {
+  if (!expectedSets(spec).some(isObjectStorage)) return spec;
+  const os = objectStorageAliases(config, spec);
+  const candidates = os === "*" ? Object.keys(config.projects) : os;
+  const implicit = os !== "*" && candidates.length === 1;
+  if (!implicit || draw(fc.boolean())) spec.preferredProject = draw(fc.constantFrom(...candidates));
+  return spec;
+}
+
+function rulesCredential(draw: Draw, config: RawStack): RawCredential {
+  const aliases = Object.keys(config.projects);
+  const setArb = fc.oneof(fc.constantFrom(...OS_SETS), fc.constantFrom(...PROJECT_SETS));
+  const ruleArb: fc.Arbitrary<RawRule> = fc.oneof(
+    fc.record({
+      projects: fc.uniqueArray(fc.constantFrom(...aliases), { minLength: 1, maxLength: 3 }),
+      permissionSets: fc.array(setArb, { minLength: 1, maxLength: 3 }),
+    }),
+    fc.record({
+      projects: fc.uniqueArray(fc.constantFrom(...aliases), { minLength: 1, maxLength: 3 }),
+      preset: fc.constantFrom(...PRESET_NAMES),
+    }),
+    fc.record({
+      projects: fc.uniqueArray(fc.constantFrom(...aliases), { minLength: 1, maxLength: 3 }),
+      preset: fc.constantFrom(...PARTED_PRESETS),
+      part: fc.constantFrom("projects" as const, "stagingProject" as const),
+    }),
+  );
+  const drawn = draw(fc.array(ruleArb, { minLength: 1, maxLength: 4 }));
+  if (config.allowAllProjects === true && draw(oneIn(4))) drawn.push({ projects: "*", permissionSets: [draw(setArb)] });
+  // A project may be in several rules only when their sets differ (after rules with the same scope merge): drop a
+  // rule that would break that, as a user would.
+  const kept: RawRule[] = [];
+  const idsOf = (r: RawRule) =>
+    r.projects === "*" ? "*" : sortedUnique(r.projects.map((a) => config.projects[a].toLowerCase())).join(",");
+  const merged = (rules: RawRule[]) => {
+    const byScope = new Map<string, Set<string>>();
+    for (const r of rules) {
+      const set = byScope.get(idsOf(r)) ?? new Set<string>();
+      ruleSets(r).forEach((s) => set.add(s));
+      byScope.set(idsOf(r), set);
+    }
+    return [...byScope].map(([scope, sets]) => ({ scope, sets: sortedUnique(sets).join(",") }));
+  };
+  const clash = (rules: RawRule[]) => {
+    const m = merged(rules);
+    return m.some((a, i) =>
+      m.some(
+        (b, j) =>
+          j > i &&
+          a.sets === b.sets &&
+          (a.scope === "*" || b.scope === "*" || a.scope.split(",").some((id) => b.scope.split(",").includes(id))),
+      ),
+    );
+  };
+  for (const r of drawn) if (!clash([...kept, r])) kept.push(r);
+  const spec = { rules: kept } as unknown as RawCredential;
+  if (draw(fc.boolean())) spec.preset = draw(fc.constantFrom(...PRESET_NAMES.filter((p) => p !== SECRET_PROVIDER)));
+  return withPreferred(draw, config, spec);
+}
+
+function stagingCredential(draw: Draw, config: RawStack): RawCredential {
+  const aliases = Object.keys(config.projects);
+  const spec: RawCredential = {
+    preset: draw(fc.constantFrom(...PARTED_PRESETS)),
+    projects:
+      config.allowAllProjects === true && draw(oneIn(4))
+        ? "*"
+        : draw(fc.uniqueArray(fc.constantFrom(...aliases), { minLength: 1, maxLength: 3 })),
+    stagingProject: draw(fc.constantFrom(...aliases)),
+  };
+  if (draw(oneIn(3)))
+    spec.permissionSets = draw(
+      fc.array(fc.constantFrom(...PROJECT_SETS.filter((s) => !isObjectStorage(s))), { minLength: 1, maxLength: 2 }),
+    );
+  return withPreferred(draw, config, spec);
+}
+
+function regionCredential(draw: Draw, config: RawStack): RawCredential {
+  return {
+    preset: "secret-manager-backup",
+    projects: [draw(fc.constantFrom(...Object.keys(config.projects)))],
+    ...(draw(oneIn(4)) ? {} : { region: draw(fc.constantFrom(...SM_REGIONS)) }),
+  };
+}
 
 /** A deterministic PRNG (mulberry32) for choices inside a mutation; its seed comes from fast-check. */
 export class Rng {

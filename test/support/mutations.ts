@@ -113,8 +113,9 @@ function corruptUuid(id: string, rng: Rng): string {
 }
 
 const credKeys = (config: RawStack) => Object.keys(config.credentials);
+/** A credential written with `projects` (not `rules`, which the older mutations do not know) that `filter` accepts. */
 const someKey = (config: RawStack, rng: Rng, filter: (key: string, spec: RawCredential) => boolean = () => true) => {
-  const keys = credKeys(config).filter((k) => filter(k, config.credentials[k]));
+  const keys = credKeys(config).filter((k) => !config.credentials[k].rules && filter(k, config.credentials[k]));
   return keys.length > 0 ? rng.pick(keys) : undefined;
 };
 const overrides = (spec: RawCredential) => spec.rotateEveryDays !== undefined || spec.overlapDays !== undefined;
@@ -189,6 +190,96 @@ const SECRET_MANAGER_TYPOS: readonly [string, string | undefined, unknown][] = [
   ["projet", "project", "apps"],
   ["pathprefix", "pathPrefix", "/plakar"],
   ["folder", undefined, "/plakar"],
+];
+
+/** A fresh credential key for a mutation that adds one. */
+function freshKey(config: RawStack): string {
+  let key = "m12";
+  while (hasOwn(config.credentials, key)) key += "x";
+  return key;
+}
+
+/** Two aliases naming different projects, if the config has them. */
+function twoProjects(config: RawStack, rng: Rng): [string, string] | undefined {
+  const aliases = rng.shuffle(Object.keys(config.projects));
+  for (const a of aliases) {
+    const b = aliases.find((x) => config.projects[x].toLowerCase() !== config.projects[a].toLowerCase());
+    if (b) return [a, b];
+  }
+  return undefined;
+}
+
+/** The mistakes of issue 12's keys: rules, stagingProject, a credential's own region. */
+export const RULE_MUTATIONS: readonly Mutation[] = [
+  {
+    kind: "rules mixed with projects or permissionSets",
+    apply(c, rng) {
+      const config = clone(c);
+      const key = someKey(config, rng)!;
+      const spec = config.credentials[key];
+      if (spec.stagingProject !== undefined) return undefined;
+      spec.rules = [{ projects: [rng.pick(Object.keys(config.projects))], permissionSets: ["AllProductsReadOnly"] }];
+      if (rng.chance(0.5)) {
+        delete loose(spec).projects;
+        spec.permissionSets = ["AllProductsReadOnly"];
+      }
+      return done(config, `credentials.${key}.rules`);
+    },
+  },
+  {
+    kind: "stagingProject on a preset without parts",
+    apply(c, rng) {
+      const config = clone(c);
+      const key = someKey(config, rng, (_k, s) => !(s.preset !== undefined && PRESETS.get(s.preset)?.parts));
+      if (key === undefined) return undefined;
+      config.credentials[key].stagingProject = rng.pick(Object.keys(config.projects));
+      return done(config, `credentials.${key}.stagingProject`);
+    },
+  },
+  {
+    kind: "a project in two rules with the same sets",
+    apply(c, rng) {
+      const config = clone(c);
+      const pair = twoProjects(config, rng);
+      if (!pair) return undefined;
+      const set = rng.pick(["AllProductsReadOnly", "InstancesReadOnly", "SecretManagerReadOnly"]);
+      config.credentials[freshKey(config)] = {
+        rules: [
+          { projects: [pair[0]], permissionSets: [set] },
+          { projects: [...pair], permissionSets: [set] },
+        ],
+      } as unknown as RawCredential;
+      return done(config, `credentials.${freshKey(c.config)}.rules[1].projects`);
+    },
+  },
+  {
+    kind: "preferred project outside the Object Storage rules",
+    apply(c, rng) {
+      const config = clone(c);
+      const aliases = rng.shuffle(Object.keys(config.projects));
+      if (aliases.length < 2) return undefined;
+      const [other, buckets] = aliases;
+      config.credentials[freshKey(config)] = {
+        rules: [
+          { projects: [other], permissionSets: ["InstancesReadOnly"] },
+          { projects: [buckets], permissionSets: ["ObjectStorageObjectsRead"] },
+        ],
+        preferredProject: other,
+      } as unknown as RawCredential;
+      return done(config, `credentials.${freshKey(c.config)}.preferredProject`);
+    },
+  },
+  {
+    kind: "a region on a form without one, or not Secret Manager's",
+    apply(c, rng) {
+      const config = clone(c);
+      const key = someKey(config, rng)!;
+      const spec = config.credentials[key];
+      const asks = PRESETS.get(spec.preset ?? "")?.plakar.fields.some((f) => f.from === "region") ?? false;
+      spec.region = asks ? rng.pick(["fr-lyo", "FR-PAR", "paris", ""]) : rng.pick(["fr-par", "nl-ams", "pl-waw"]);
+      return done(config, `credentials.${key}.region`);
+    },
+  },
 ];
 
 export const MUTATIONS: readonly Mutation[] = [
@@ -854,4 +945,5 @@ export const MUTATIONS: readonly Mutation[] = [
       return done(config, `credentials.${key}.projects`);
     },
   },
+  ...RULE_MUTATIONS,
 ];

@@ -10,6 +10,7 @@ import {
   CATALOG,
   DAY,
   DEFAULTS,
+  expectedGrants,
   expectedSets,
   expiryOf,
   GENERATION_SUFFIX,
@@ -54,7 +55,39 @@ function checkCredential(
   for (const s of plan.permissionSets)
     expect(CATALOG.get(s)?.scope, `${where}: ${s} is a catalogued project-scoped set`).toBe("project");
 
-  // One rule, exactly one scope.
+  // Every rule: exactly one scope, its sets sorted and deduplicated; no two rules with the same scope; each project
+  // (or "*") gets exactly the sets the config grants it.
+  const scopeOf = (r: Record<string, unknown>) =>
+    "organizationId" in r ? "*" : JSON.stringify([...(r.projectIds as string[])].sort());
+  const wanted: Record<string, string[]> = {};
+  for (const g of expectedGrants(spec)) {
+    const ids = g.projects === "*" ? ["*"] : g.projects.map((alias) => config.projects[alias].toLowerCase());
+    for (const id of ids) wanted[id] = sortedUnique([...(wanted[id] ?? []), ...g.sets]);
+  }
+  const granted: Record<string, string[]> = {};
+  for (const r of plan.rules as unknown as Record<string, unknown>[]) {
+    const scopes = ["projectIds", "organizationId"].filter((k) => k in r);
+    expect(scopes, `${where}: each rule has exactly one scope`).toHaveLength(1);
+    const names = r.permissionSetNames as string[];
+    expect(names, `${where}: rule sets sorted and unique`).toEqual(sortedUnique(names));
+    if ("organizationId" in r) expect(r.organizationId).toBe(config.organizationId.toLowerCase());
+    else
+      expect(r.projectIds, `${where}: rule project IDs sorted and unique`).toEqual(
+        sortedUnique(r.projectIds as string[]),
+      );
+    const ids = "organizationId" in r ? ["*"] : (r.projectIds as string[]);
+    for (const id of ids) granted[id] = sortedUnique([...(granted[id] ?? []), ...names]);
+  }
+  const scopeKeys = (plan.rules as unknown as Record<string, unknown>[]).map(scopeOf);
+  expect(new Set(scopeKeys).size, `${where}: rules with the same scope merge`).toBe(scopeKeys.length);
+  expect(granted, `${where}: the sets each project gets`).toEqual(wanted);
+  if (spec.rules || spec.stagingProject !== undefined) {
+    checkSplitCredential(c, key, spec, plan);
+    return;
+  }
+
+  // Without rules or a staging project: one rule, exactly one scope.
+  expect(plan.rules, `${where}: one rule`).toHaveLength(1);
   const rule = plan.rules[0] as unknown as Record<string, unknown>;
   const scopes = ["projectIds", "organizationId"].filter((k) => k in rule);
   expect(scopes, `${where}: the rule has exactly one scope`).toHaveLength(1);
@@ -151,12 +184,52 @@ function checkCredential(
   } else {
     expect(plan.delivery, `${where}: not delivered`).toBeUndefined();
   }
+  checkRegion(c, spec, plan);
   // The plan is plain data made before any key exists: no field may carry a key.
   for (const field of plan.plakar.fields) {
     if (field.from === "secretKey" || field.from === "accessKey")
       expect(field.value, `${where}: ${field.label} has no value in the plan`).toBeUndefined();
   }
   expect(plan.organizationId).toBe(stackPlan.organizationId);
+}
+
+/** The Plakar form's Region: the credential's own; a secret provider's is where the stack delivers. */
+function checkRegion(c: Case, spec: RawCredential, plan: StackCredential): void {
+  const field = plan.plakar.fields.find((f) => f.from === "region");
+  if (!field) return;
+  const sm = c.config.secretManager;
+  const expected =
+    spec.region ?? (spec.preset === "secret-provider" && sm ? (sm.region ?? DEFAULTS.region) : undefined);
+  expect(field.value, `${plan.key}: Plakar's Region`).toBe(expected);
+  if (plan.delivery) expect(plan.delivery.extraFields.region, `${plan.key}: the delivered region`).toBe(expected);
+}
+
+/** A credential with rules or a staging project: names, preferred project and form (its rules are checked above). */
+function checkSplitCredential(c: Case, key: string, spec: RawCredential, plan: StackCredential): void {
+  const where = `credential ${key}`;
+  const config = c.config;
+  expect(plan.name.length, `${where}: name length`).toBeLessThanOrEqual(LIMITS.name);
+  expect(plan.name, `${where}: name characters`).toMatch(NAME_PATTERN);
+  expect(plan.useCase, `${where}: use case`).toBe(spec.preset ?? "custom");
+  const os = expectedSets(spec).some(isObjectStorage);
+  if (!os) {
+    expect(plan.preferredProject, `${where}: no Object Storage set, so no preferred project`).toBeUndefined();
+  } else {
+    const preferred = plan.preferredProject!;
+    expect(preferred, `${where}: Object Storage sets need a preferred project`).toBeDefined();
+    if (spec.preferredProject !== undefined) expect(preferred.label).toBe(spec.preferredProject);
+    // Covered by a rule that holds Object Storage sets.
+    const covered = plan.rules.some(
+      (r) =>
+        r.permissionSetNames.some(isObjectStorage) &&
+        ("organizationId" in r || r.projectIds.includes(config.projects[preferred.label].toLowerCase())),
+    );
+    expect(covered, `${where}: preferred project ${preferred.label} is covered by an Object Storage rule`).toBe(true);
+    if (spec.stagingProject !== undefined && spec.preferredProject === undefined) {
+      expect(preferred.label, `${where}: the staging project is the preferred project`).toBe(spec.stagingProject);
+    }
+  }
+  checkRegion(c, spec, plan);
 }
 
 /** Asserts every invariant of an accepted plan. */
