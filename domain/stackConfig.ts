@@ -172,7 +172,8 @@ export function parseStackFile(text: string, project: string, source: string): S
     );
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // The library's duplicate-key check compares every pair of keys (quadratic): keysInYaml does it with a set.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => ({ path: at(lines, e.pos[0]), message: yamlProblem(e.code) })),
@@ -198,7 +199,7 @@ export function parseStackFile(text: string, project: string, source: string): S
     );
   }
   const issues: ConfigIssue[] = [];
-  reservedKeysInYaml(root, "", issues, (n) => at(lines, n.range?.[0]));
+  keysInYaml(root, "", issues, (n) => at(lines, n.range?.[0]));
   if (issues.length > 0) throw new ConfigError(issues, "cannot plan");
 
   const block = root.get("config", true) as Node | undefined;
@@ -275,19 +276,25 @@ export function parseStackFile(text: string, project: string, source: string): S
   return { config };
 }
 
-/** Keys named like prototype machinery anywhere in a YAML document, with where they are written. */
-function reservedKeysInYaml(node: unknown, path: string, issues: ConfigIssue[], where: (n: Node) => string): void {
+/** Keys named like prototype machinery, and keys written twice in one mapping, anywhere in a YAML document. */
+function keysInYaml(node: unknown, path: string, issues: ConfigIssue[], where: (n: Node) => string): void {
   if (isMap(node)) {
+    const seen = new Set<string>();
     for (const pair of node.items) {
       const name = isScalar(pair.key) ? String(pair.key.value) : "";
       const childPath = path ? `${path}.${name}` : name;
       if (RESERVED_NAMES.has(name) || RESERVED_NAMES.has(name.slice(name.lastIndexOf(":") + 1))) {
         issues.push({ path: where(pair.key as Node), message: `${childPath}: ${reservedMessage(name)}` });
-      } else {
-        reservedKeysInYaml(pair.value, childPath, issues, where);
+        continue;
       }
+      if (seen.has(name)) {
+        issues.push({ path: where(pair.key as Node), message: `${childPath}: is written twice: keep one` });
+        continue;
+      }
+      seen.add(name);
+      keysInYaml(pair.value, childPath, issues, where);
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, i) => reservedKeysInYaml(item, `${path}[${i}]`, issues, where));
+    node.items.forEach((item, i) => keysInYaml(item, `${path}[${i}]`, issues, where));
   }
 }

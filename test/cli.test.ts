@@ -192,6 +192,14 @@ describe("errors that point at what was written", () => {
     expect(r.stderr).not.toMatch(/--config:|--stack:/);
   });
 
+  it("a key written twice in one mapping is named where it is written again", async () => {
+    const file = stackFile("Pulumi.dup.yaml", ["config:", ORG, PROJECTS, CREDS, ORG]);
+    expectRefused(
+      await plan(["--config", file]),
+      /Pulumi\.dup\.yaml:5:3: config\.plakar-scaleway-iam:organizationId: is written twice/,
+    );
+  });
+
   it("a value with newlines never prints extra error: lines", async () => {
     const file = stackFile("Pulumi.nl.yaml", [
       "config:",
@@ -438,6 +446,10 @@ describe("check-expiry never passes by accident", () => {
     const copy = path.join(dir, "Pulumi.prod.yaml");
     fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), copy);
     expect((await check(["--offline", "--config", copy, "--now", NOW, "--json"])).stdout).toMatch(/"stack": "prod"/);
+  });
+
+  it("--offline with outputs piped in is a conflict, not a check of the wrong thing", async () => {
+    expectRefused(await check(["--offline", "--stack", "prod"], HEALTHY), /--offline and standard input: conflict/);
   });
 
   it("outputs of another stack exit 2; outputs that do not name a stack are the one --stack names", async () => {

@@ -123,6 +123,11 @@ async function readInput(flags: { [k: string]: string | boolean | undefined }, i
         "--outputs",
         "--offline plans the stack instead of reading outputs: give one of the two",
       );
+    // Outputs piped into a check that would not read them: the step meant to check them, not the offline plan.
+    const piped = await io.stdin();
+    if (piped !== undefined && piped.trim() !== "") {
+      throw conflict("--offline", "standard input", "--offline checks the offline plan, not the outputs piped in");
+    }
     const stack = stackFor({ stack: stackFlag, config: flags.config as string | undefined });
     const configFile = typeof flags.config === "string" ? userPath(flags.config, io.cwd) : undefined;
     const result = await runOffline({ root: path.join(__dirname, ".."), stack, configFile, now });
