@@ -403,12 +403,14 @@ function checkDeliveryCoverage(config: StackConfig, credentials: readonly StackC
   );
   if (brokenProvider) return;
   const providers = credentials.filter((c) => c.useCase === SECRET_PROVIDER);
-  const covers = (c: StackCredential) => c.projects === "*" || c.projects.some((p) => p.id === smId);
+  // A provider reads one region: the delivered secrets' (its own region, when it sets one, must be that one).
+  const inRegion = (c: StackCredential) => (config.credentials[c.key].region ?? sm.region) === sm.region;
+  const covers = (c: StackCredential) => inRegion(c) && (c.projects === "*" || c.projects.some((p) => p.id === smId));
   if (providers.some(covers)) return;
   for (const c of credentials.filter((x) => x.delivery)) {
     const fix =
       providers.length > 0
-        ? `add "${sm.project}" to the projects of secret-provider credential "${providers[0].key}"`
+        ? `add "${sm.project}" to the projects of secret-provider credential "${providers[0].key}" (in region ${sm.region})`
         : `add a credential with preset: secret-provider and projects: [${sm.project}]`;
     issues.add(
       `credentials.${c.key}.deliver`,

@@ -553,3 +553,24 @@ describe("policy pack over several rules", () => {
     expect(keyDefaultProjectViolations({ defaultProjectId: c.preferredProject!.id }, [policy])).toEqual([]);
   });
 });
+
+describe("a secret provider reads one region", () => {
+  it("does not cover delivered secrets in another region", () => {
+    const config = (region?: string) =>
+      baseConfig({
+        projects: PROJECTS,
+        secretManager: { project: "backups", region: "fr-par" },
+        credentials: {
+          secrets: { preset: "secret-provider", projects: ["backups"], ...(region ? { region } : {}) },
+          b: { preset: "object-storage", projects: ["data"], deliver: "secret-manager" },
+        },
+      });
+    expect(plan(config("fr-par")).credentials).toHaveLength(2);
+    expect(plan(config()).credentials).toHaveLength(2);
+    expectIssue(
+      issuesOf(config("nl-ams")),
+      "credentials.b.deliver",
+      /no secret-provider credential covers .*in region fr-par/,
+    );
+  });
+});
