@@ -37,6 +37,14 @@ export interface RuleArgs {
   permissionSets?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
+/** An application and its policy made by hand, to take over instead of creating new ones. */
+export interface AdoptArgs {
+  /** The application's ID. */
+  applicationId: string;
+  /** The ID of the policy whose principal is that application. */
+  policyId: string;
+}
+
 /** The arguments of a PlakarCredential. Values that decide which resources exist are plain; the rest are Inputs. */
 export interface PlakarCredentialArgs {
   /** The Scaleway organization's ID. */
@@ -78,7 +86,7 @@ export interface PlakarCredentialArgs {
    * Take over an application and its policy made by hand instead of creating them (Pulumi's `import`), by their
    * plain IDs. Keys made by hand are never adopted: the component issues its own. @default none
    */
-  adopt?: { applicationId: string; policyId: string };
+  adopt?: AdoptArgs;
 }
 
 /** A key as handed out, without its secret (see `secretKey`). */
@@ -346,7 +354,7 @@ export class PlakarCredential extends pulumi.ComponentResource {
 }
 
 /** `args.adopt`, checked before anything is registered: two plain IDs, since Pulumi reads `import` at registration. */
-function adoptOf(name: string, value: unknown): { applicationId: string; policyId: string } | undefined {
+function adoptOf(name: string, value: unknown): AdoptArgs | undefined {
   if (value === undefined) return undefined;
   const known = ["applicationId", "policyId"] as const;
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
