@@ -187,21 +187,24 @@ export class PlakarCredential extends pulumi.ComponentResource {
     if (issues.count > 0) throw new PlakarCredentialArgsError(name, issues.list);
     const adopt = adoptOf(name, args.adopt);
 
+    // A retired credential is on its way out: nothing of it may block its removal in the next update.
+    if (args.retire !== undefined && typeof args.retire !== "boolean") {
+      throw new PlakarCredentialArgsError(name, [{ path: "args.retire", message: "must be a plain boolean" }]);
+    }
+    const retired = args.retire === true;
+
     const { now: _now, protect, ...componentOpts } = opts ?? {};
     super(
       "plakar-scaleway-iam:index:PlakarCredential",
       name,
-      {},
+      // Only a plain flag (never args holding Outputs, which crash this SDK): a preview shows the credential is
+      // retired, so check-preview lets it lose its keys even where nothing was protected to tell.
+      retired ? { retired: true } : {},
       {
         ...componentOpts,
         aliases: [...(componentOpts.aliases ?? []), { type: LEGACY_TYPE }],
       },
     );
-    // A retired credential is on its way out: nothing of it may block its removal in the next update.
-    const retired = args.retire === true;
-    if (args.retire !== undefined && typeof args.retire !== "boolean") {
-      throw new PlakarCredentialArgsError(name, [{ path: "args.retire", message: "must be a plain boolean" }]);
-    }
     const protectChildren = (protect ?? false) && !retired;
 
     // The rest of the checks run once every Output resolves; a refusal fails every child's registration.
@@ -245,17 +248,17 @@ export class PlakarCredential extends pulumi.ComponentResource {
     // Which keys exist is known now (the rotation is plain); what they hold comes from the resolved credential.
     const generations = retired ? {} : scheduledGenerations(spec.expiry, now.getTime());
     const issueKey = (slot: "current" | "previous", generation: string | undefined) => {
-      const planned = resolved.apply((r) => {
+      const wanted = resolved.apply((r) => {
         const key = r.keys[slot];
-        if (!key) throw new Error(`internal: no ${slot} key planned for generation ${generation}`);
+        if (!key) throw new Error(`internal: no ${slot} key resolved for generation ${generation}`);
         return key;
       });
       const apiKey = new scaleway.iam.ApiKey(
         keyResourceName(name, generation),
         {
           applicationId: application.id,
-          description: planned.description,
-          expiresAt: planned.expiresAt,
+          description: wanted.description,
+          expiresAt: wanted.expiresAt,
           defaultProjectId: resolved.apply((r) => r.preferredProject?.id),
         },
         {
@@ -273,8 +276,8 @@ export class PlakarCredential extends pulumi.ComponentResource {
         accessKey: pulumi.all([apiKey.accessKey, policy.id]).apply(([accessKey]) => accessKey),
         // The provider marks secretKey secret, but only the engine honours that; wrap it ourselves.
         secretKey: pulumi.secret(apiKey.secretKey),
-        // The key's actual expiry (what check-expiry must judge), not the one planned today.
-        expiresAt: pulumi.all([apiKey.expiresAt, planned]).apply(([actual, p]) => actual ?? p.expiresAt),
+        // The key's actual expiry (what check-expiry must judge), not the one resolved today.
+        expiresAt: pulumi.all([apiKey.expiresAt, wanted]).apply(([actual, w]) => actual ?? w.expiresAt),
         generation,
       };
     };

@@ -1,7 +1,7 @@
 /**
  * The IAM rules every Plakar credential obeys, as pure functions over the properties of Scaleway resources. The
  * policy pack (policy/) applies them to whatever a stack declares; they reuse the catalog and the permission-set
- * check of presets.ts and the timestamp schema of schema.ts, the same ones the stack's own validation (plan.ts) uses,
+ * check of presets.ts and the timestamp schema of schema.ts, the same ones the stack's own resolution (credential.ts) uses,
  * so the pack and the stack cannot disagree on what a valid set or expiry is.
  *
  * Values the engine cannot know yet (during `pulumi preview`, an ID of a resource still to be created) are passed as

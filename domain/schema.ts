@@ -1,7 +1,7 @@
 /**
  * The zod schemas for the stack config and the presets: the single source of truth for their shape. TypeScript
  * types are derived from them (`z.infer`). Checks that need more than one field (project aliases, the catalog,
- * expiry against the clock) live in plan.ts, which reports them with the same key paths.
+ * expiry against the clock) live in credential.ts and stack.ts, which report them with the same key paths.
  */
 import { z } from "zod";
 
@@ -41,10 +41,14 @@ export function isRealInstant(text: string): boolean {
   );
 }
 
+/** The longest span, in days, any day count may take (ten years). */
+export const MAX_DAYS = 3650;
+
 const Days = (what: string) =>
   z
     .number({ error: `${what} must be a whole number of days` })
-    .int({ error: `${what} must be a whole number of days` });
+    .int({ error: `${what} must be a whole number of days` })
+    .max(MAX_DAYS, { error: `${what} must be at most ${MAX_DAYS} days (ten years)` });
 
 /** A Secret Manager folder: `/`, or `/`-separated segments of letters, digits, `.`, `_`, `-`, never `.` or `..`. */
 export const SECRET_FOLDER = /^(\/[A-Za-z0-9_.-]+)+$|^\/$/;
@@ -158,7 +162,9 @@ export const SecretManagerSchema = z.strictObject({
   /** Secret Manager region; must be the region of Plakar's secret provider. */
   region: z
     .string()
-    .regex(/^[a-z]{2}-[a-z]{3}$/, { error: 'must be a Scaleway region such as "fr-par", "nl-ams" or "pl-waw"' })
+    .refine((r) => (SECRET_MANAGER_REGIONS as readonly string[]).includes(r), {
+      error: 'must be a Secret Manager region: "fr-par", "nl-ams" or "pl-waw"',
+    })
     .default("fr-par"),
   /** Folder of the delivered secrets: `<pathPrefix>/<stack>/<credential>`. */
   pathPrefix: z

@@ -52,8 +52,10 @@ export interface ResolvedStack {
 export function resolveStack(raw: unknown, ctx: StackContext): ResolvedStack {
   const reserved = reservedKeys(raw);
   if (reserved.length > 0) throw new ConfigError(reserved);
+  const conflict = pinnedWithRotation(raw);
   const parsed = StackConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(zodIssues(parsed.error));
+  if (!parsed.success) throw new ConfigError([...zodIssues(parsed.error), ...(conflict ? [conflict] : [])]);
+  if (conflict) throw new ConfigError([conflict]);
   const config = parsed.data;
   const issues = new Issues();
   checkStackWide(config, issues);
@@ -108,6 +110,18 @@ export function zodIssues(error: z.ZodError): ConfigIssue[] {
     }
   }
   return out;
+}
+
+/** A pinned `apiKeys.expiresAt` with rotation settings beside it: one of them would be ignored. */
+function pinnedWithRotation(raw: unknown): ConfigIssue | undefined {
+  const apiKeys = (raw as { apiKeys?: unknown } | null | undefined)?.apiKeys;
+  if (!apiKeys || typeof apiKeys !== "object") return undefined;
+  const has = (key: string) => Object.hasOwn(apiKeys, key) && (apiKeys as Record<string, unknown>)[key] !== undefined;
+  if (!has("expiresAt") || !(has("rotateEveryDays") || has("overlapDays"))) return undefined;
+  return {
+    path: "apiKeys.expiresAt",
+    message: "a pinned expiresAt turns rotation off: set either expiresAt or rotateEveryDays/overlapDays, not both",
+  };
 }
 
 /** Own keys named `__proto__` (JSON.parse makes them) would vanish in a plain object: report them up front. */

@@ -72,6 +72,13 @@ describe("retire: true", () => {
     expect((secret?.inputs as { protected: boolean }).protected, "Scaleway's own flag too").toBe(false);
   });
 
+  it("says so in the component's own inputs, which a preview shows (check-preview reads them)", () => {
+    const component = (p: OfflinePlan) =>
+      p.resources.find((r) => r.type === "plakar-scaleway-iam:index:PlakarCredential" && r.name === "buckets");
+    expect(component(retired)?.inputs).toEqual({ retired: true });
+    expect(component(active)?.inputs).toEqual({});
+  });
+
   it("leaves the other credentials of the stack as they were", () => {
     expect(of(retired, "secrets").map((r) => [r.urn, r.protect])).toEqual(
       of(active, "secrets").map((r) => [r.urn, r.protect]),

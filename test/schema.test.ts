@@ -66,6 +66,9 @@ describe("the package schema", () => {
         "region",
         "rotation",
         "tags",
+        "rules",
+        "retire",
+        "adopt",
       ].sort(),
     );
     expect(r.requiredInputs).toEqual(["organizationId"]);
@@ -77,6 +80,11 @@ describe("the package schema", () => {
       plain: true,
     });
     expect(r.inputProperties.delivery.plain).toBe(true);
+    expect(r.inputProperties.retire).toMatchObject({ type: "boolean", plain: true });
+    expect(r.inputProperties.rules).toMatchObject({
+      type: "array",
+      items: { $ref: "#/types/plakar-scaleway-iam:index:RuleArgs" },
+    });
     for (const [name, p] of Object.entries(r.inputProperties)) expect(p.description, name).toBeTruthy();
     expect(schema.types["plakar-scaleway-iam:index:DeliveryArgs"].properties.projectId.type).toBe("string");
   });

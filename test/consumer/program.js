@@ -49,7 +49,11 @@ async function main() {
   try {
     new PlakarCredential(
       "too-much",
-      { organizationId: ORG, projectIds: [later(DATA)], permissionSets: ["ObjectStorageObjectsRead", "AuditTrailReadOnly"] },
+      {
+        organizationId: ORG,
+        projectIds: [later(DATA)],
+        permissionSets: ["ObjectStorageObjectsRead", "AuditTrailReadOnly"],
+      },
       { now },
     );
   } catch (err) {
