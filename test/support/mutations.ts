@@ -113,9 +113,17 @@ function corruptUuid(id: string, rng: Rng): string {
 }
 
 const credKeys = (config: RawStack) => Object.keys(config.credentials);
-/** A credential written with `projects` (not `rules`, which the older mutations do not know) that `filter` accepts. */
+/**
+ * A credential written with `projects` alone (not `rules` nor a `stagingProject`, which move sets and the preferred
+ * project in ways the older mutations do not know) that `filter` accepts.
+ */
 const someKey = (config: RawStack, rng: Rng, filter: (key: string, spec: RawCredential) => boolean = () => true) => {
-  const keys = credKeys(config).filter((k) => !config.credentials[k].rules && filter(k, config.credentials[k]));
+  const keys = credKeys(config).filter(
+    (k) =>
+      !config.credentials[k].rules &&
+      config.credentials[k].stagingProject === undefined &&
+      filter(k, config.credentials[k]),
+  );
   return keys.length > 0 ? rng.pick(keys) : undefined;
 };
 const overrides = (spec: RawCredential) => spec.rotateEveryDays !== undefined || spec.overlapDays !== undefined;
