@@ -16,7 +16,13 @@ import { type Preset } from "./schema";
 import { deliveredExtraFields, type PlakarForm, plakarForm } from "./plakarForm";
 import { objectStorageScope, resolveGrants, resolvePreferredProject } from "./permissionSets";
 import { type Grant, grantedProjects, type ProjectRef, type Rule, resolveRules, type ScopeSpec } from "./scope";
-import { SCALEWAY_DESCRIPTION_MAX, SCALEWAY_NAME, SCALEWAY_NAME_MAX, SCALEWAY_TAGS_MAX } from "./schema";
+import {
+  SCALEWAY_DESCRIPTION_MAX,
+  SCALEWAY_NAME,
+  SCALEWAY_NAME_MAX,
+  SCALEWAY_TAGS_MAX,
+  SECRET_MANAGER_REGIONS,
+} from "./schema";
 import { didYouMean } from "./suggest";
 import { allKnown, isKnown, type MaybeUnknown, UNKNOWN } from "./unknown";
 
@@ -313,9 +319,10 @@ function checkTags(
   return sortedUnique([`managed-by=pulumi`, `stack=${spec.stack}`, `use-case=${useCase}`, ...userTags]);
 }
 
+/** The region Plakar's form asks for is always a Secret Manager one (the secret provider's, the backed-up secrets'). */
 function checkRegionText(region: MaybeUnknown<string>, path: string, issues: Issues): void {
   if (!isKnown(region)) return;
-  if (!/^[a-z]{2}-[a-z]{3}$/.test(region)) {
-    issues.add(path, `"${region}" is not a Scaleway region such as "fr-par", "nl-ams" or "pl-waw"`);
+  if (!(SECRET_MANAGER_REGIONS as readonly string[]).includes(region)) {
+    issues.add(path, `"${region}" is not a Secret Manager region: "fr-par", "nl-ams" or "pl-waw"`);
   }
 }

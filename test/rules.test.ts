@@ -574,3 +574,25 @@ describe("a secret provider reads one region", () => {
     );
   });
 });
+
+describe("the component's region", () => {
+  it("is the secrets' region: a Secret Manager one, and never the delivery's", () => {
+    const ctx = { now: NOW, catalog, presets };
+    const run = (args: Record<string, unknown>) => {
+      const list = new Issues();
+      const spec = specOf("c", "staging", { organizationId: ORG, projectIds: [APPS], ...args }, list);
+      return { resolved: list.count === 0 ? checkCredential(spec, ctx, list) : undefined, issues: list.list };
+    };
+    const delivery = { projectId: BACKUPS, region: "nl-ams" };
+    const backup = run({ preset: "secret-manager-backup", delivery });
+    expect(backup.resolved?.plakar.fields.find((f) => f.label === "Region")?.value).toBeUndefined();
+    expect(backup.resolved?.delivery?.extraFields).toEqual({});
+    const set = run({ preset: "secret-manager-backup", delivery, region: "pl-waw" });
+    expect(set.resolved?.delivery?.extraFields).toEqual({ region: "pl-waw" });
+    expectIssue(
+      run({ preset: "secret-manager-backup", region: "fr-lyo" }).issues,
+      "args.region",
+      /Secret Manager region/,
+    );
+  });
+});
