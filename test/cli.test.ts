@@ -334,6 +334,23 @@ describe("plan views: what will exist", () => {
     expect(r.stdout).toMatch(/preferred project +backups \(/);
   });
 
+  it("a credential with several rules shows each rule (projects x sets), in the table and as report rows", async () => {
+    const file = stackFile("Pulumi.multi.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      `  ${PROJECT}:credentials: { vms: { preset: instance-backup, projects: [apps], stagingProject: backups } }`,
+    ]);
+    const table = (await plan(["--config", file, "--now", NOW])).stdout;
+    expect(table).toMatch(/\n {2}rule 1 +BlockStorageFullAccess, InstancesFullAccess on apps \(0c1d2e3f-/);
+    expect(table).toMatch(/\n {2}rule 2 +ObjectStorageBucketsRead, .* on backups \(1d2e3f4a-/);
+    const report = (await plan(["--config", file, "--format", "markdown", "--now", NOW])).stdout;
+    const rows = report.split("\n").filter((l) => l.startsWith("| `vms` | `plakar-multi-vms` |"));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/\| apps `0c1d2e3f-[^|]*\| `BlockStorageFullAccess`<br>`InstancesFullAccess` \|/);
+    expect(rows[1]).toMatch(/\| backups `1d2e3f4a-[^|]*\| `ObjectStorageBucketsRead`/);
+  });
+
   it("the Markdown report names the application of each row", async () => {
     const r = await plan(["--stack", "staging", "--format", "markdown", "--now", NOW]);
     expect(r.stdout).toMatch(/^### Access report: stack `staging`/);
