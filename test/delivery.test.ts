@@ -112,7 +112,7 @@ describe("delivery plan (pure)", () => {
       "a bad region",
       delivered({ secretManager: { project: "backups", region: "paris" } }),
       "secretManager.region",
-      /Scaleway region/,
+      /Secret Manager region: "fr-par", "nl-ams" or "pl-waw"/,
     ],
     [
       "a relative path prefix",
