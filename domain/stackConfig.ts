@@ -21,6 +21,15 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set(["__proto__", "constr
 /** Keys whose values are plain strings even when they look like JSON (a prefix of "123" stays "123"). */
 const STRING_KEYS = new Set(["organizationId", "namePrefix"]);
 
+/** The top-level keys of a Pulumi stack file besides `config` (pkg/workspace's ProjectStack). */
+const STACK_FILE_KEYS: ReadonlySet<string> = new Set([
+  "config",
+  "secretsprovider",
+  "encryptedkey",
+  "encryptionsalt",
+  "environment",
+]);
+
 /** The keys Pulumi's SDK reads as `<namespace>:<key>` (see `cleanKey` in @pulumi/pulumi/runtime/config.js). */
 const LEGACY_CONFIG_KEY = /^([^:]+):config:(.+)$/;
 
@@ -224,6 +233,18 @@ export function parseStackFile(text: string, project: string, source: string): S
       [{ path: at(lines, block.range?.[0]), message: `"config" must be a mapping of <namespace>:<key> to values` }],
       "cannot plan",
     );
+  }
+  // Beside `config:`, Pulumi reads only its own stack-file keys: one of ours there is silently ignored.
+  for (const pair of root.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : "";
+    if (STACK_FILE_KEYS.has(name)) continue;
+    const meant = name.startsWith(`${project}:`) ? name.slice(project.length + 1) : ourKeyLike(name);
+    if (meant !== undefined) {
+      issues.push({
+        path: at(lines, (pair.key as Node).range?.[0]),
+        message: `${name}: is outside "config:", so Pulumi ignores it: indent it under config: as ${project}:${meant}`,
+      });
+    }
   }
   const values = (doc.toJS({ maxAliasCount: 100 }) as { config: Record<string, unknown> }).config;
   const config: Record<string, string> = {};

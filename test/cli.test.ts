@@ -151,6 +151,21 @@ describe("errors that point at what was written", () => {
     expectRefused(r, new RegExp(`error: ${key}: .*not this project's namespace.*write ${meant}`));
   });
 
+  it("our key beside config: (where Pulumi ignores it) is named with the key to use", async () => {
+    const file = stackFile("Pulumi.outside.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      "credentials: { inv: { preset: inventory, projects: [apps] } }",
+    ]);
+    const r = await plan(["--config", file]);
+    expectRefused(
+      r,
+      /Pulumi\.outside\.yaml:4:1: credentials: is outside "config:", so Pulumi ignores it: indent it under config: as plakar-scaleway-iam:credentials/,
+    );
+    expect(errorLines(r.stderr)).toHaveLength(1);
+  });
+
   it("a bare key in Pulumi's config map is named with the key to use", () => {
     expect(() => namespaceConfig({ credentials: "{}", [`${PROJECT}:projects`]: "{}" }, PROJECT)).toThrow(
       /credentials: has no namespace.*write plakar-scaleway-iam:credentials/,
