@@ -1,5 +1,6 @@
-// The suite Stryker runs for each mutant: every in-process test file; those that spawn the CLI or pack the package
-// are left out (a child process's coverage is invisible to Stryker's perTest analysis, and they are slow).
+// The suite Stryker runs for each mutant of domain/ and components/: the tests of the domain, the component and the
+// program, in process. Left out: the tools' own tests (preflight, check-preview: their subject is not mutated) and those that spawn a process or pack the package (a child process's coverage is invisible to Stryker's
+// perTest analysis), and the slow schema test (its subject, the provider, is covered by provider.test.ts).
 import { defineConfig, mergeConfig } from "vitest/config";
 import base from "./vitest.config.mts";
 
@@ -7,7 +8,29 @@ export default mergeConfig(
   base,
   defineConfig({
     test: {
-      exclude: ["test/package.test.ts", "test/workflows.test.ts", "test/readme.test.ts"],
+      include: [
+        "test/plan.test.ts",
+        "test/rules.test.ts",
+        "test/rules.fuzz.test.ts",
+        "test/rules.program.test.ts",
+        "test/presets.test.ts",
+        "test/fuzz.test.ts",
+        "test/hardening.test.ts",
+        "test/args.test.ts",
+        "test/component.test.ts",
+        "test/component-late.test.ts",
+        "test/provider.test.ts",
+        "test/retire.test.ts",
+        "test/upgrade.test.ts",
+        "test/examples.test.ts",
+        "test/delivery.test.ts",
+        "test/program.test.ts",
+        "test/offline-options.test.ts",
+        "test/rotation.test.ts",
+        "test/policy.test.ts",
+        // The config readers (domain/stackConfig.ts) are tested through the CLI's in-process main.
+        "test/cli.test.ts",
+      ],
       reporters: ["default"],
     },
   }),

@@ -1,16 +1,12 @@
 /**
  * The component package other languages use: the schema `npm run --silent schema` prints (what `pulumi package
- * get-schema` reads from the provider), and a construct call as the engine makes it for a Python, Go, C# or YAML
- * program.
+ * get-schema` reads from the provider). A construct call is in provider.test.ts.
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PlakarComponentProvider } from "../components/provider";
 import { packageSchema } from "../tools/packageSchema";
 import { ROOT } from "./support/arbitraries";
-import { APPS, ORG } from "./support/config";
 
 const TOKEN = "plakar-scaleway-iam:index:PlakarCredential";
 
@@ -121,42 +117,4 @@ describe("the package schema", () => {
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual(schema);
   }, 60_000);
-});
-
-describe("a construct call from another language", () => {
-  it("builds the component from plain inputs and returns its outputs, the secret key a secret", async () => {
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => ({
-          id: `${args.name}-id`,
-          state:
-            args.type === "scaleway:iam/apiKey:ApiKey"
-              ? { ...args.inputs, accessKey: "SCW-CONSTRUCT", secretKey: "construct-secret" }
-              : args.inputs,
-        }),
-        call: (args) => {
-          throw new Error(`unexpected invoke ${args.token}`);
-        },
-      },
-      "python-program",
-      "dev",
-      false,
-    );
-    const provider = new PlakarComponentProvider(ROOT);
-    const result = await provider.construct(
-      "from-python",
-      TOKEN,
-      { organizationId: ORG, projectIds: [APPS], preset: "inventory" },
-      {},
-    );
-    const state = result.state as Record<string, pulumi.Output<unknown>>;
-    // Every output of the schema, in the state the engine gets back (an undelivered credential has no delivery).
-    expect(Object.keys(state).sort()).toEqual(Object.keys(schema.resources[TOKEN].properties).sort());
-    expect(state.delivery).toBeUndefined();
-    const accessKey = await new Promise((r) => state.accessKey.apply(r));
-    expect(accessKey).toBe("SCW-CONSTRUCT");
-    expect(await pulumi.isSecret(state.secretKey)).toBe(true);
-    const urn = await new Promise((r) => (result.urn as pulumi.Output<string>).apply(r));
-    expect(urn).toMatch(/plakar-scaleway-iam:index:PlakarCredential::from-python$/);
-  });
 });
