@@ -327,6 +327,21 @@ describe("findings that make pulumi up fail or over-grant (exit 1)", () => {
     );
   });
 
+  it("a retired credential creates no key: neither the cap nor the key quota counts it", async () => {
+    const state = healthy();
+    state.maxApiKeyExpiration = "2592000s";
+    // 1 key exists; two rotating credentials hold 2 keys each at their peak: 1 + 4 = 5.
+    state.quota = state.quota.map((q) => (q.name === "api_keys" ? { ...q, limit: 5 } : q));
+    const text = fs.readFileSync(FIXTURE, "utf8");
+    const retired = stackFile(text.replace("      projects: [apps]\n", "      projects: [apps]\n      retire: true\n"));
+    const r = await preflight(state, [], { config: retired });
+    expect(r.findings.filter((f) => f.includes('"inventory"'))).toEqual([]);
+    expect(r.stdout).toMatch(
+      /quota api_keys: 1 API keys exist \+ 4 more at the stack's peak = 5, within the limit of 5/,
+    );
+    expect(r.findings).toHaveLength(2);
+  });
+
   it("a cap of exactly the keys' lifetime passes; one second less fails", async () => {
     const exact = healthy();
     exact.maxApiKeyExpiration = `${104 * 86400}s`;

@@ -241,8 +241,8 @@ const QUOTAS = [
   {
     name: "api_keys",
     what: "API keys",
-    // A rotating credential holds the current and the previous key during the overlap.
-    peak: (c: StackCredential) => (c.expiry.kind === "rotation" ? 2 : 1),
+    // A rotating credential holds the current and the previous key during the overlap; a retired one, none.
+    peak: (c: StackCredential) => (c.retired ? 0 : c.expiry.kind === "rotation" ? 2 : 1),
     owned: (o: Owned) => o.keys.length,
   },
 ] as const;
@@ -318,6 +318,8 @@ export function checkKeyLifetime(plan: PreflightPlan, live: LiveOrganization): F
   const capText = `${Number.isInteger(capDays) ? capDays : capDays.toFixed(2)} days`;
   const out: Finding[] = [];
   for (const c of plan.resolved.credentials) {
+    // A retired credential creates no key: no lifetime to fit under the cap.
+    if (c.retired) continue;
     const spec = plan.resolved.specs.get(c.key);
     const days = longestKeyDays(c, plan.now);
     if (days * DAY_S <= capSeconds) continue;
