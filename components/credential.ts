@@ -183,14 +183,14 @@ export class PlakarCredential extends pulumi.ComponentResource {
     const ctx = { ...shippedData(), now };
     const issues = new Issues();
     const spec = specOf(name, stack, visibleNow(args) as ArgValues, issues);
+    const adopt = adoptOf(args.adopt, issues);
+    if (args.retire !== undefined && typeof args.retire !== "boolean") {
+      issues.add("args.retire", "must be a plain boolean");
+    }
+    // The shape first, every problem of it at once; then what the values mean, every problem at once.
     const resolvedNow = issues.count === 0 ? checkCredential(spec, ctx, issues) : undefined;
     if (issues.count > 0) throw new PlakarCredentialArgsError(name, issues.list);
-    const adopt = adoptOf(name, args.adopt);
-
     // A retired credential is on its way out: nothing of it may block its removal in the next update.
-    if (args.retire !== undefined && typeof args.retire !== "boolean") {
-      throw new PlakarCredentialArgsError(name, [{ path: "args.retire", message: "must be a plain boolean" }]);
-    }
     const retired = args.retire === true;
 
     const { now: _now, protect, ...componentOpts } = opts ?? {};
@@ -357,30 +357,30 @@ export class PlakarCredential extends pulumi.ComponentResource {
 }
 
 /** `args.adopt`, checked before anything is registered: two plain IDs, since Pulumi reads `import` at registration. */
-function adoptOf(name: string, value: unknown): AdoptArgs | undefined {
+function adoptOf(value: unknown, issues: Issues): AdoptArgs | undefined {
   if (value === undefined) return undefined;
   const known = ["applicationId", "policyId"] as const;
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new PlakarCredentialArgsError(name, [
-      { path: "args.adopt", message: "must be a plain object { applicationId, policyId }" },
-    ]);
+    issues.add("args.adopt", "must be a plain object { applicationId, policyId }");
+    return undefined;
   }
   const given = value as Record<string, unknown>;
-  const issues: ConfigIssue[] = Object.keys(given)
-    .filter((key) => !(known as readonly string[]).includes(key))
-    .map((key) => ({ path: `args.adopt.${key}`, message: `unknown argument; known here: ${known.join(", ")}` }));
+  for (const key of Object.keys(given)) {
+    if (!(known as readonly string[]).includes(key)) {
+      issues.add(`args.adopt.${key}`, `unknown argument; known here: ${known.join(", ")}`);
+    }
+  }
   const ids = known.map((key) => {
     const parsed = ScalewayId.safeParse(given[key]);
     if (!parsed.success) {
-      issues.push({
-        path: `args.adopt.${key}`,
-        message: "must be a plain Scaleway ID (a UUID), not an Output: Pulumi reads the import ID when it registers",
-      });
+      issues.add(
+        `args.adopt.${key}`,
+        "must be a plain Scaleway ID (a UUID), not an Output: Pulumi reads the import ID when it registers",
+      );
     }
-    return parsed.data ?? "";
+    return parsed.data;
   });
-  if (issues.length > 0) throw new PlakarCredentialArgsError(name, issues);
-  return { applicationId: ids[0], policyId: ids[1] };
+  return ids[0] && ids[1] ? { applicationId: ids[0], policyId: ids[1] } : undefined;
 }
 
 function toPolicyRule(rule: Rule) {

@@ -274,6 +274,16 @@ describe("PlakarCredential refuses", () => {
     expect(refusal(args)).toEqual(expected);
   });
 
+  it("every shape problem at once: a bad project ID, a bad adopt and a retire that is not a boolean", () => {
+    expect(
+      refusal({ ...BASE, projectIds: ["prod"], adopt: { applicationId: "x", policyId: BACKUPS }, retire: "yes" }),
+    ).toEqual([
+      `args.projectIds[0]: ${UUID_MESSAGE}`,
+      "args.adopt.applicationId: must be a plain Scaleway ID (a UUID), not an Output: Pulumi reads the import ID when it registers",
+      "args.retire: must be a plain boolean",
+    ]);
+  });
+
   it("retire that is not a boolean", () => {
     expect(() => new PlakarCredential("r", { ...BASE, retire: "yes" } as never, { now: NOW })).toThrow(
       /args\.retire: must be a plain boolean/,
