@@ -173,7 +173,7 @@ export function checkCredential(
   const expiry = resolveExpiry(spec, ctx.now.getTime(), issues);
 
   checkName(spec, issues);
-  const description = describe(spec, useCase, preset, expiry, issues);
+  const description = describe(spec, useCase, preset, issues);
   const tags = checkTags(spec, useCase, issues);
   if (spec.region !== undefined) checkRegionText(spec.region, paths.region, issues);
   const delivery = spec.delivery ? resolveDelivery(spec, useCase, issues) : undefined;
@@ -269,7 +269,6 @@ function describe(
   spec: CredentialSpec,
   useCase: MaybeUnknown<string>,
   preset: Preset | undefined,
-  expiry: Expiry | undefined,
   issues: Issues,
 ): MaybeUnknown<string> {
   if (!isKnown(useCase) || (spec.purpose !== undefined && !isKnown(spec.purpose))) return UNKNOWN;
@@ -285,7 +284,6 @@ function describe(
       `makes a ${description.length}-character description; Scaleway allows ${SCALEWAY_DESCRIPTION_MAX}${suffix ? ` and rotated keys add ${suffix} for their generation` : ""}: shorten it to at most ${room} characters`,
     );
   }
-  void expiry;
   return description;
 }
 

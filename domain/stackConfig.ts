@@ -171,13 +171,13 @@ export function parseStackFile(text: string, project: string, source: string): S
   if (Buffer.byteLength(text, "utf8") > MAX_CONFIG_BYTES) {
     throw new ConfigError(
       [{ path: source, message: `is larger than ${MAX_CONFIG_BYTES} bytes (1 MiB)` }],
-      "cannot plan",
+      "invalid stack file",
     );
   }
   if (text.trim() === "") {
     throw new ConfigError(
       [{ path: source, message: `is empty: a stack file holds a "config:" mapping of ${project}:<key> values` }],
-      "cannot plan",
+      "invalid stack file",
     );
   }
   const lines = new LineCounter();
@@ -186,7 +186,7 @@ export function parseStackFile(text: string, project: string, source: string): S
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => ({ path: at(lines, e.pos[0]), message: yamlProblem(e.code) })),
-      "cannot plan",
+      "invalid stack file",
     );
   }
   const root = doc.contents;
@@ -198,18 +198,18 @@ export function parseStackFile(text: string, project: string, source: string): S
           message: `holds only comments: a stack file holds a "config:" mapping of ${project}:<key> values`,
         },
       ],
-      "cannot plan",
+      "invalid stack file",
     );
   }
   if (!isMap(root)) {
     throw new ConfigError(
       [{ path: at(lines, root.range?.[0]), message: `expected a YAML mapping with a "config:" key` }],
-      "cannot plan",
+      "invalid stack file",
     );
   }
   const issues: ConfigIssue[] = [];
   keysInYaml(root, "", issues, (n) => at(lines, n.range?.[0]));
-  if (issues.length > 0) throw new ConfigError(issues, "cannot plan");
+  if (issues.length > 0) throw new ConfigError(issues, "invalid stack file");
 
   const block = root.get("config", true) as Node | undefined;
   if (block === undefined) {
@@ -225,13 +225,13 @@ export function parseStackFile(text: string, project: string, source: string): S
             : `has no "config:" mapping of ${project}:<key> values`,
         },
       ],
-      "cannot plan",
+      "invalid stack file",
     );
   }
   if (!isMap(block)) {
     throw new ConfigError(
       [{ path: at(lines, block.range?.[0]), message: `"config" must be a mapping of <namespace>:<key> to values` }],
-      "cannot plan",
+      "invalid stack file",
     );
   }
   // Beside `config:`, Pulumi reads only its own stack-file keys: one of ours there is silently ignored.
@@ -293,7 +293,7 @@ export function parseStackFile(text: string, project: string, source: string): S
     }
     config[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  if (issues.length > 0) throw new ConfigError(issues, "cannot plan");
+  if (issues.length > 0) throw new ConfigError(issues, "invalid stack file");
   return { config };
 }
 

@@ -45,7 +45,7 @@ function expectNoLeak(label: string, text: string, secret = SECRET): void {
   }
 }
 
-/** The default fake secret key of lib/offline.ts for an API key resource. */
+/** The default fake secret key of tools/offline.ts for an API key resource. */
 function defaultFakeSecret(resourceName: string): string {
   return `offline-${createHash("sha256").update(`secret::${resourceName}`).digest("hex").slice(0, 32)}`;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs one of the TypeScript scripts in tools/ (`node tools/run.js plan --json ...`) as plain JavaScript.
-// esbuild bundles our own code (index.ts, components/, lib/, the script; dependencies stay in node_modules) into
+// esbuild bundles our own code (index.ts, components/, domain/, the tool; dependencies stay in node_modules) into
 // .build/<script>.js, again only when a source file changed. Plain node loads the Pulumi SDK's ~800 modules far
 // faster than through a TypeScript loader hook, which is most of the offline plan's start-up (README: Benchmark).
 // Type checking is `npm test`'s job (tsc), not this launcher's.
@@ -15,7 +15,7 @@ if (!name || !/^[a-z-]+$/.test(name) || !fs.existsSync(entry)) {
   process.stderr.write(`usage: node tools/run.js <script> [args...]: no script tools/${name}.ts\n`);
   process.exit(2);
 }
-// .build/ sits one level below the root, like lib/ and scripts/, so the bundle's __dirname-relative paths hold.
+// .build/ sits one level below the root, like domain/ and tools/, so the bundle's __dirname-relative paths hold.
 const out = path.join(root, ".build", `${name}.js`);
 
 function newestSource() {

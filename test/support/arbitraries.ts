@@ -1,7 +1,7 @@
 /**
  * fast-check generators of stack configs (the raw config namespace, as `namespaceConfig` hands it to the planner).
  * `validCaseArb` only produces configs that follow every documented rule, so the planner must accept them; it is
- * written from the rules (README, schema comments, the issue), not from lib/plan.ts's code paths.
+ * written from the rules (README, schema comments, the issue), not from the domain's code paths.
  */
 import * as path from "path";
 import fc from "fast-check";
