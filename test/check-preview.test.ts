@@ -374,16 +374,38 @@ describe("bad input: exit 2, one clean line", () => {
       "check-preview: --file: is a directory: pass the preview's JSON file",
     );
     expect(await badInput(["--file", ""])).toMatch(/--file: empty/);
-    expect(await badInput(["--stack", "../prod", "--file", fixture("rotation")])).toMatch(/--stack: not a stack name/);
     expect(await badInput(["--stack", "staging", "--file", fixture("rotation")])).toBe(
       'check-preview: --stack: the preview is of stack "prod", not "staging": preview the stack you check',
     );
-    expect(await badInput(["--verbose"])).toMatch(/Unknown option '--verbose'.*usage: npm run --silent check-preview/);
-    expect(await badInput(["prod"])).toMatch(/usage:/);
-    expect(await badInput(["--stack"])).toMatch(/--stack/);
-    expect(await badInput(["--stack", "a\nb"])).toBe(
-      "check-preview: --stack: not a stack name (letters, digits, '-', '_', '.')",
-    );
+  });
+
+  /** A bad command line, reported as every command reports it: the heading, then one `error:` line per problem. */
+  async function badFlags(argv: string[]): Promise<string[]> {
+    const r = await run(argv, text(previewOf()));
+    expect(r.code).toBe(2);
+    expect(r.out).toEqual([]);
+    expect(r.err[0]).toMatch(/^bad command line( \(npm run --silent check-preview -- --help for usage\))?:$/);
+    expect(r.err.slice(1).every((l) => l.startsWith("error: "))).toBe(true);
+    return r.err.slice(1);
+  }
+
+  it("bad flags: the closest known flag, a missing value, an argument; --stack takes the names it takes everywhere", async () => {
+    expect(await badFlags(["--verbose"])).toEqual([
+      "error: --verbose: unknown flag; check-preview takes --stack, --file, --help",
+    ]);
+    expect(await badFlags(["--stak", "prod"])).toEqual([
+      "error: --stak: unknown flag (did you mean --stack?); check-preview takes --stack, --file, --help",
+    ]);
+    expect(await badFlags(["prod"])).toEqual(["error: prod: unexpected argument: every input is given with a flag"]);
+    expect(await badFlags(["--stack"])).toEqual(["error: --stack: needs a value: --stack NAME"]);
+    expect(await badFlags(["--file", "a", "--file", "b"])).toEqual(["error: --file: is given twice: give it once"]);
+    expect(await badFlags(["--stack", "../prod", "--file", fixture("rotation")])).toEqual([
+      expect.stringMatching(/^error: --stack: "\.\.\/prod" is not a stack name \(letters, digits/),
+    ]);
+    // A newline in a flag's value never prints a line of its own.
+    expect(await badFlags(["--stack", "a\nb"])).toEqual([
+      expect.stringMatching(/^error: --stack: "a\\nb" is not a stack name/),
+    ]);
   });
 
   it("the error class carries only its own message", () => {

@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { Readable } from "stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../domain/errors";
 import { MAX_CONFIG_BYTES, namespaceConfig, parseStackFile } from "../domain/stackConfig";
@@ -325,6 +326,109 @@ describe("CLI manners", () => {
       expect(CHECK_EXPIRY.flags[flag].type).toBe(PLAN.flags[flag].type);
       expect(CHECK_EXPIRY.flags[flag].value).toBe(PLAN.flags[flag].value);
     }
+  });
+});
+
+/** check-preview, preflight and schema through their own `main`, in-process: no input, no credentials. */
+async function runOther(
+  name: "check-preview" | "preflight" | "schema",
+  args: readonly string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const out = (t: string) => void (stdout += t);
+  const err = (t: string) => void (stderr += t);
+  let code: number;
+  if (name === "check-preview") {
+    const { main } = await import("../tools/check-preview");
+    code = await main(args, { stdin: Readable.from([]), stdinCarriesInput: () => false, out, err });
+  } else if (name === "preflight") {
+    const { main } = await import("../tools/preflight");
+    code = await main(args, {}, { stdout: out, stderr: err, root: ROOT, cwd: ROOT });
+  } else {
+    const { main } = await import("../tools/schema");
+    code = await main(args, { stdout: out, stderr: err, stdin: () => Promise.resolve(undefined), cwd: ROOT });
+  }
+  return { code, stdout, stderr };
+}
+
+async function specOf(name: "check-preview" | "preflight" | "schema") {
+  if (name === "check-preview") return (await import("../tools/previewCheck")).CHECK_PREVIEW;
+  if (name === "preflight") return (await import("../tools/preflightMain")).PREFLIGHT;
+  return (await import("../tools/schema")).SCHEMA;
+}
+
+describe("CLI manners: check-preview, preflight and schema use the same machinery", () => {
+  it.each([
+    ["check-preview", "npm run --silent check-preview -- [--stack NAME] [--file FILE|-]"],
+    [
+      "preflight",
+      "npm run --silent preflight -- [--stack NAME] [--config FILE] [--json] [--deployer APPLICATION_ID] [--update-catalog]",
+    ],
+    ["schema", "npm run --silent schema"],
+  ] as const)("%s --help prints usage, every flag with a sentence, exit codes, an example", async (name, usage) => {
+    const r = await runOther(name, ["--help"]);
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout.split("\n")[0]).toBe(`usage: ${usage}`);
+    const flags = Object.entries((await specOf(name)).flags);
+    expect(flags.map(([flag]) => flag)).toContain("help");
+    for (const [flag, spec] of flags) {
+      const shown = `${spec.short ? `-${spec.short}, ` : ""}--${flag}${spec.type === "string" ? ` ${spec.value}` : ""}`;
+      const line = r.stdout.split("\n").find((l) => l.startsWith(`  ${shown} `));
+      expect(line, shown).toMatch(/ {2}[A-Z][^\n]+\.$/);
+    }
+    expect(r.stdout).toMatch(/\nexit codes:\n {2}0 {2}\S[^]*\n {2}2 {2}(bad input|cannot judge: bad input)/);
+    expect(r.stdout).toMatch(new RegExp(`\\nexamples:\\n {2}.*npm run --silent ${name}\\b`));
+    expect((await runOther(name, ["-h"])).stdout).toBe(r.stdout);
+  });
+
+  it.each([
+    [
+      "check-preview",
+      ["--stak", "prod"],
+      /error: --stak: unknown flag \(did you mean --stack\?\); check-preview takes --stack, --file, --help/,
+    ],
+    ["check-preview", ["--files", "preview.json"], /error: --files: unknown flag \(did you mean --file\?\)/],
+    ["check-preview", ["--json"], /error: --json: unknown flag; check-preview takes --stack, --file, --help/],
+    [
+      "preflight",
+      ["--deploy", "4e1c"],
+      /error: --deploy: unknown flag \(did you mean --deployer\?\); preflight takes --stack/,
+    ],
+    [
+      "preflight",
+      ["--update-catalogue"],
+      /error: --update-catalogue: unknown flag \(did you mean --update-catalog\?\)/,
+    ],
+    ["preflight", ["--conifg", "Pulumi.prod.yaml"], /error: --conifg: unknown flag \(did you mean --config\?\)/],
+    ["preflight", ["--json=yes"], /error: --json: takes no value/],
+    ["preflight", ["prod"], /error: prod: unexpected argument/],
+    ["schema", ["--hlep"], /error: --hlep: unknown flag \(did you mean --help\?\); schema takes --help/],
+    ["schema", ["--json"], /error: --json: unknown flag; schema takes --help/],
+  ] as const)("%s %j exits 2 naming the flag and the closest known one", async (name, args, message) => {
+    const r = await runOther(name, args);
+    expectRefused(r, message);
+    expect(r.stderr.split("\n")[0]).toBe(`bad command line (npm run --silent ${name} -- --help for usage):`);
+    expect(errorLines(r.stderr)).toHaveLength(1);
+  });
+
+  it("a flag means the same thing in check-preview, preflight and schema as in plan and check-expiry", async () => {
+    const { PLAN } = await import("../tools/plan");
+    const { CHECK_EXPIRY } = await import("../tools/check-expiry");
+    const shared = { ...CHECK_EXPIRY.flags, ...PLAN.flags };
+    for (const name of ["check-preview", "preflight", "schema"] as const) {
+      const spec = await specOf(name);
+      expect(spec.flags.help, name).toEqual(PLAN.flags.help);
+      for (const [flag, own] of Object.entries(spec.flags)) {
+        if (!(flag in shared)) continue;
+        expect(own.type, `${name} --${flag}`).toBe(shared[flag].type);
+        expect(own.value, `${name} --${flag}`).toBe(shared[flag].value);
+      }
+    }
+    // preflight reads --stack and --config exactly as plan does: the stack from a Pulumi.<name>.yaml file.
+    const { PREFLIGHT } = await import("../tools/preflightMain");
+    expect(PREFLIGHT.flags.stack).toEqual(PLAN.flags.stack);
+    expect(PREFLIGHT.flags.config).toEqual(PLAN.flags.config);
   });
 });
 

@@ -712,6 +712,42 @@ describe("cannot judge (exit 2, one line, no secret, no stack trace)", () => {
   });
 });
 
+describe("the stack, as every command reads it", () => {
+  async function direct(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(args, envFor(standin!.url), {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      root: ROOT,
+      cwd: ROOT,
+      now: NOW,
+    });
+    return { code, stdout, stderr };
+  }
+
+  it("--config .../Pulumi.prod.yaml checks stack prod unless --stack says otherwise; another file name needs --stack", async () => {
+    standin = await startStandin(healthy());
+    const prod = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plakar-preflight-")), "Pulumi.prod.yaml");
+    fs.copyFileSync(FIXTURE, prod);
+    const named = await direct(["--config", prod, "--json"]);
+    expect(named.stderr).toBe("");
+    expect((JSON.parse(named.stdout) as { stack: string }).stack).toBe("prod");
+    const overridden = await direct(["--config", prod, "--stack", "staging", "--json"]);
+    expect((JSON.parse(overridden.stdout) as { stack: string }).stack).toBe("staging");
+    const requests = standin.requests.length;
+    const unnamed = await direct(["--config", FIXTURE]);
+    expect(unnamed).toMatchObject({ code: 2, stdout: "" });
+    expect(unnamed.stderr).toMatch(
+      /^error: --config: cannot tell the stack from the file name "staging\.yaml" \(not Pulumi\.<stack>\.yaml\): pass --stack NAME$/m,
+    );
+    const badName = await direct(["--stack", "../prod", "--config", FIXTURE]);
+    expect(badName).toMatchObject({ code: 2, stdout: "" });
+    expect(badName.stderr).toMatch(/^error: --stack: "\.\.\/prod" is not a stack name/m);
+    expect(standin.requests.length, "no request before the command line is sound").toBe(requests);
+  });
+});
+
 describe("credentials from the Scaleway config file", () => {
   it("uses the active profile, and SCW_* variables override it", async () => {
     standin = await startStandin(healthy());
@@ -771,7 +807,7 @@ describe("the real command", () => {
 
   it("a refused connection exits 2 with one line", async () => {
     const port = await freePort();
-    const r = await command(["--config", FIXTURE], envFor(`http://127.0.0.1:${port}`));
+    const r = await command(["--stack", "staging", "--config", FIXTURE], envFor(`http://127.0.0.1:${port}`));
     expect(r.code).toBe(2);
     expect(r.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^preflight: .*ECONNREFUSED/)]);
   });

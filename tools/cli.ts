@@ -163,7 +163,8 @@ export function usageLine(cmd: CommandSpec): string {
   const flags = Object.entries(cmd.flags)
     .filter(([name]) => name !== "help")
     .map(([name, spec]) => `[${flagUsage(name, spec)}]`);
-  return `npm run --silent ${cmd.name} -- ${flags.join(" ")}`;
+  // A command whose only flag is --help (schema) has nothing to pass after `--`.
+  return flags.length === 0 ? `npm run --silent ${cmd.name}` : `npm run --silent ${cmd.name} -- ${flags.join(" ")}`;
 }
 
 /** `--help`: usage, each flag with a sentence, exit codes, examples. */
@@ -378,9 +379,13 @@ export function runMain(main: () => Promise<number>): void {
     });
 }
 
+/** Whether `filename` is the script node was started with (not a module a test imported). */
+export function isEntry(filename: string): boolean {
+  const entry = process.argv[1];
+  return entry !== undefined && path.resolve(entry) === filename;
+}
+
 /** Runs `main` on the real process when `filename` is the script node was started with (not when imported). */
 export function runIfEntry(filename: string, main: Main): void {
-  const entry = process.argv[1];
-  if (entry === undefined || path.resolve(entry) !== filename) return;
-  runMain(() => main(process.argv.slice(2), processIo()));
+  if (isEntry(filename)) runMain(() => main(process.argv.slice(2), processIo()));
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run --silent preflight -- [--stack NAME] [--config FILE] [--json] [--deployer APPLICATION_ID]
- * [--update-catalog]`: the stack's plan, resolved exactly as the offline plan resolves it, checked against the live
+ * [--update-catalog]` (flags parsed by the shared machinery of cli.ts, `--help` for each): the stack's plan, resolved exactly as the offline plan resolves it, checked against the live
  * organization with read requests only. Exit 0 when `pulumi up` can succeed, 1 when a finding says it would fail or
  * grant more than planned, 2 when preflight cannot judge (bad input, credentials, network, the API).
  */
@@ -12,14 +12,48 @@ import { ConfigError, configIssuesOf, formatIssue } from "../domain/errors";
 import { shippedData } from "../domain/presets";
 import { resolveStack } from "../domain/stack";
 import { namespaceConfig } from "../domain/stackConfig";
-import { parseFlags } from "./cli";
+import { type CommandSpec, FLAGS, helpText, parseCommandLine, quote, stackFor } from "./cli";
 import { readProjectName, readStackConfig } from "./offline";
 import { checkOrganization, type Finding, type PreflightPlan, runChecks } from "./preflightChecks";
 import { type Credentials, type Env, loadCredentials, PreflightError, readOnlyClient, redact } from "./scaleway";
 import { type PermissionSet, ScalewayReader } from "./scalewayOrg";
 
-export const USAGE =
-  "npm run --silent preflight -- [--stack NAME] [--config FILE] [--json] [--deployer APPLICATION_ID] [--update-catalog]";
+export const PREFLIGHT: CommandSpec = {
+  name: "preflight",
+  summary:
+    "Resolves the stack's plan exactly as the offline plan does, then checks it against the live Scaleway organization with read requests only (GET): organization, projects, permission sets, quotas, key lifetime, the deploying identity's rights, names already taken. Credentials come from SCW_* variables or the Scaleway config file.",
+  flags: {
+    stack: FLAGS.stack,
+    config: FLAGS.config,
+    json: {
+      ...FLAGS.json,
+      help: "Print one JSON document (stack, organization, identity, every finding, counts, exit code) instead of one line per finding.",
+    },
+    deployer: {
+      type: "string",
+      value: "APPLICATION_ID",
+      help: "Check the rights of this application (the one that runs pulumi up) instead of the credentials' own identity.",
+    },
+    "update-catalog": {
+      type: "boolean",
+      help: "Rewrite presets/permission-sets.tsv from the organization's live list of permission sets (the only write, and a local one).",
+    },
+    help: FLAGS.help,
+  },
+  exitCodes: [
+    [0, "pulumi up can go ahead (warnings may be printed)"],
+    [1, "a finding says pulumi up would fail or grant more than planned"],
+    [
+      2,
+      "cannot judge: bad input (flags, stack file or config: one `error:` line per problem), missing or refused credentials, the network, the API",
+    ],
+  ],
+  examples: [
+    "npm run --silent preflight -- --stack prod",
+    'npm run --silent preflight -- --stack staging --deployer "$SCW_DEPLOY_APPLICATION_ID" --json',
+    "npm run --silent preflight -- --config ../Pulumi.prod.yaml --update-catalog",
+  ],
+};
 
 /** Where preflight writes and what it runs against; the command passes the real ones, tests their own. */
 export interface PreflightIO {
@@ -72,33 +106,27 @@ async function run(
   io: PreflightIO,
   gotCredentials: (c: Credentials) => void,
 ): Promise<number> {
-  const flags = parseFlags(
-    [...argv],
-    {
-      stack: { type: "string" },
-      config: { type: "string" },
-      json: { type: "boolean" },
-      deployer: { type: "string" },
-      "update-catalog": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-    USAGE,
-  );
+  const flags = parseCommandLine(argv, PREFLIGHT) as {
+    stack?: string;
+    config?: string;
+    json?: boolean;
+    deployer?: string;
+    "update-catalog"?: boolean;
+    help?: boolean;
+  };
   if (flags.help) {
-    io.stdout(`usage: ${USAGE}\n`);
+    io.stdout(helpText(PREFLIGHT));
     return EXIT_OK;
   }
-  if (flags.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(flags.stack)) {
-    throw badFlag("--stack", `"${flags.stack}" is not a stack name (letters, digits, '-', '_', '.')`);
-  }
+  // The stack as every command reads it: --stack, else the name of a --config file Pulumi.<name>.yaml, else staging.
+  const stack = stackFor(flags);
   if (flags.deployer !== undefined && !UUID.test(flags.deployer)) {
     throw badFlag(
       "--deployer",
-      `"${flags.deployer}" is not an application ID (a UUID): give the ID of the application that runs pulumi up`,
+      `${quote(flags.deployer)} is not an application ID (a UUID): give the ID of the application that runs pulumi up`,
     );
   }
   const now = io.now ?? new Date();
-  const stack = flags.stack ?? "staging";
 
   // The same steps as the offline plan: the stack file, Pulumi's config decoding, resolveStack with shipped data.
   const project = readProjectName(io.root);

@@ -1,21 +1,51 @@
 /**
- * The command line of check-preview (tools/check-preview.ts): `[--stack NAME] [--file FILE|-]`.
+ * The command line of check-preview (tools/check-preview.ts): `[--stack NAME] [--file FILE|-]`, parsed by the shared
+ * machinery of tools/cli.ts (`--help`, the closest known flag for a typo, bad flags as `error:` lines).
  *
  * Reads the output of `pulumi preview --json --show-sames` (from --file, or standard input when it is a pipe or a
  * file) and refuses what `pulumi up` must not do unattended. Exit 0: nothing refused; 1: one line per finding
  * (a protected resource deleted or replaced, a credential that stays losing every API key, a step it cannot judge);
- * 2: bad input or flags, one line on stderr. See tools/preview.ts for the format and the rules.
+ * 2: bad input, one line on stderr (bad flags: one `error:` line each, as in every command). See tools/preview.ts
+ * for the format and the rules.
  */
 import * as fs from "fs";
-import { parseArgs } from "util";
-import { userPath } from "./cli";
+import { checkStackName, type CommandSpec, EXIT_BAD_INPUT, FLAGS, helpText, parseCommandLine } from "./cli";
+import { reportFailure, userPath } from "./cli";
 import { parsePreview, PreviewInputError, previewFindings } from "./preview";
 
-const USAGE = "npm run --silent check-preview -- [--stack NAME] [--file FILE|-]";
 /** Far above any real preview of this stack; stops a mistaken `--file /dev/zero` from eating memory. */
 export const MAX_PREVIEW_BYTES = 64 * 1024 * 1024;
 const EXIT_FINDINGS = 1;
-const EXIT_BAD_INPUT = 2;
+
+export const CHECK_PREVIEW: CommandSpec = {
+  name: "check-preview",
+  summary:
+    "Reads the JSON of `pulumi preview --json --show-sames` (from --file, or standard input when it is a pipe or a file) and fails when `pulumi up` would delete or replace a protected resource, delete every API key of a credential that stays, or run a step it does not know.",
+  flags: {
+    stack: {
+      ...FLAGS.stack,
+      help: "The stack the preview must be of: a preview of another stack exits 2. Default: the stack the preview is of.",
+    },
+    file: {
+      type: "string",
+      value: "FILE|-",
+      help: "Read the preview from FILE (`-` for standard input, at most 64 MiB) instead of standard input.",
+    },
+    help: FLAGS.help,
+  },
+  exitCodes: [
+    [0, "nothing refused: no protected resource deleted or replaced, no credential left without a key"],
+    [
+      1,
+      "one line per finding on stdout: a protected resource deleted or replaced, a credential losing every key, an unknown step",
+    ],
+    [2, "bad input: flags, no preview, not a complete preview's JSON, a preview of another stack (on stderr)"],
+  ],
+  examples: [
+    "pulumi preview --json --show-sames --stack prod | npm run --silent check-preview -- --stack prod",
+    "npm run --silent check-preview -- --stack prod --file preview.json",
+  ],
+};
 
 /** One printable line: no newline or control character from a flag value reaches the terminal. */
 function oneLine(text: string): string {
@@ -112,24 +142,18 @@ function decode(bytes: Buffer, source: string): string {
 export async function checkPreview(argv: readonly string[], io: PreviewCheckIo = processIo): Promise<number> {
   let values: { stack?: string; file?: string; help?: boolean };
   try {
-    values = parseArgs({
-      args: [...argv],
-      options: { stack: { type: "string" }, file: { type: "string" }, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: false,
-    }).values;
+    // Parsed as every command parses: an unknown flag gets the closest known one, a flag given twice or without its
+    // value is named (one `error:` line each), and --stack takes the names it takes everywhere.
+    values = parseCommandLine(argv, CHECK_PREVIEW) as typeof values;
+    if (values.stack !== undefined) checkStackName(values.stack, "--stack");
   } catch (err) {
-    io.err(`check-preview: ${oneLine((err as Error).message)} (usage: ${USAGE})\n`);
-    return EXIT_BAD_INPUT;
+    return reportFailure(err, { stderr: io.err });
   }
   if (values.help) {
-    io.out(`usage: ${USAGE}\n`);
+    io.out(helpText(CHECK_PREVIEW));
     return 0;
   }
   try {
-    if (values.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.stack)) {
-      throw new PreviewInputError("--stack: not a stack name (letters, digits, '-', '_', '.')");
-    }
     const { bytes, source } = await readInput(values.file, io);
     let preview;
     try {
