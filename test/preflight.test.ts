@@ -544,6 +544,18 @@ describe("adoption", () => {
   });
 });
 
+describe("config errors", () => {
+  it("print one line per problem, even for a value holding a newline", async () => {
+    const text = fs.readFileSync(FIXTURE, "utf8");
+    const config = stackFile(text.replace(/preset: inventory\n/, 'preset: "inventory\\nerror: all good, exit 0"\n'));
+    const r = await preflight(healthy(), [], { config });
+    expect(r.code).toBe(2);
+    const errors = r.stderr.split("\n").filter((l) => l.startsWith("error:"));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^error: credentials\.inventory\.preset: unknown preset "inventory\\nerror: all good/);
+  });
+});
+
 describe("adopt in the offline plan", () => {
   const app = "12121212-1212-4212-8212-121212121212";
   const pol = "13131313-1313-4313-8313-131313131313";

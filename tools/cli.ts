@@ -141,7 +141,7 @@ export const FLAGS = {
     value: "ISO-8601",
     help: "The date to plan or check for, e.g. 2026-11-26 or 2026-11-26T09:00:00Z (UTC when no zone is given). Default: the real time.",
   },
-  json: { type: "boolean", help: "Print one JSON document instead of a table (the same as --format json)." },
+  json: { type: "boolean", help: "Print one JSON document instead of a table." },
   help: { type: "boolean", short: "h", help: "Print this help and exit." },
 } as const satisfies Record<string, FlagSpec>;
 

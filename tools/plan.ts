@@ -26,7 +26,7 @@ export const PLAN: CommandSpec = {
       value: "table|json|markdown",
       help: "table: one block per credential (default); json: every resource registration and the stack outputs; markdown: the access report for a pull request.",
     },
-    json: FLAGS.json,
+    json: { ...FLAGS.json, help: `${FLAGS.json.help.slice(0, -1)} (the same as --format json).` },
     help: FLAGS.help,
   },
   exitCodes: [

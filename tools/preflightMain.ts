@@ -12,7 +12,7 @@ import { ConfigError, configIssuesOf, formatIssue } from "../domain/errors";
 import { shippedData } from "../domain/presets";
 import { resolveStack } from "../domain/stack";
 import { namespaceConfig } from "../domain/stackConfig";
-import { type CommandSpec, FLAGS, helpText, parseCommandLine, quote, stackFor } from "./cli";
+import { FLAGS, helpText, oneLine, parseCommandLine, quote, stackFor, type CommandSpec } from "./cli";
 import { readProjectName, readStackConfig } from "./offline";
 import { checkOrganization, type Finding, type PreflightPlan, runChecks } from "./preflightChecks";
 import { type Credentials, type Env, loadCredentials, PreflightError, readOnlyClient, redact } from "./scaleway";
@@ -90,7 +90,9 @@ export async function main(argv: readonly string[], env: Env, io: PreflightIO): 
     const issues = configIssuesOf(err);
     if (issues) {
       const heading = err instanceof ConfigError ? (err.message.split("\n")[0] ?? "") : "invalid stack config:";
-      io.stderr(redact(`${heading}\n${issues.map((i) => `error: ${formatIssue(i)}`).join("\n")}\n`, credentials));
+      // One line per problem, whatever a value holds (a newline in a config value must not forge an error line).
+      const lines = issues.map((i) => `error: ${oneLine(formatIssue(i))}`).join("\n");
+      io.stderr(redact(`${heading}\n${lines}\n`, credentials));
     } else {
       const message = err instanceof Error ? err.message : String(err);
       const line = err instanceof PreflightError ? message : `internal error: ${message.split("\n")[0]}`;
