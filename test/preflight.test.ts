@@ -500,7 +500,7 @@ describe("adoption", () => {
     const r = await preflight(handMade(), [], { config: withInventory(adoptYaml) });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      `ok    credentials.inventory.adopt: application ${app} and policy ${pol} match the plan: pulumi up imports them`,
+      `ok    credentials.inventory.adopt: application ${app} and policy ${pol} match the stack: pulumi up imports them`,
     );
     expect(r.findings).toEqual([
       `warn  credentials.inventory.adopt: key SCWDDDDDDDDDDDDDDDDD of application ${app} ("made in the console", never expires) was made by hand and is not adopted: once Plakar uses the stack's new key, revoke it (console, or scw iam api-key delete SCWDDDDDDDDDDDDDDDDD)`,
@@ -516,8 +516,8 @@ describe("adoption", () => {
     expect(r.code).toBe(1);
     const errors = r.findings.filter((l) => l.startsWith("error"));
     expect(errors).toEqual([
-      `error credentials.inventory.adopt.applicationId: application ${app}'s description is "by hand"; the plan declares "${description}": the import would fail on this difference: change it to the planned value first`,
-      `error credentials.inventory.adopt.policyId: policy ${pol}'s rules is [projects [${APPS}]: AllProductsFullAccess]; the plan declares [projects [${APPS}]: AllProductsReadOnly]: the import would fail on this difference: change it to the planned value first`,
+      `error credentials.inventory.adopt.applicationId: application ${app}'s description is "by hand"; the stack declares "${description}": the import would fail on this difference: change it to the declared value first`,
+      `error credentials.inventory.adopt.policyId: policy ${pol}'s rules is [projects [${APPS}]: AllProductsFullAccess]; the stack declares [projects [${APPS}]: AllProductsReadOnly]: the import would fail on this difference: change it to the declared value first`,
     ]);
   });
 

@@ -1,7 +1,7 @@
 /**
- * Preflight's judgement: the stack's resolved plan against what the live organization holds (read by
+ * Preflight's judgement: the stack's resolved target against what the live organization holds (read by
  * scalewayOrg.ts). Pure functions, one per check, each returning one finding per line to print. An `error` means
- * `pulumi up` would fail or grant more than the plan says; a `warn` needs a person's attention but blocks nothing.
+ * `pulumi up` would fail or grant more than the stack says; a `warn` needs a person's attention but blocks nothing.
  */
 import type { Catalog } from "../domain/catalog";
 import { compare } from "../domain/credential";
@@ -30,14 +30,14 @@ export interface Finding {
   readonly message: string;
 }
 
-/** The plan, as preflight needs it. */
-export interface PreflightPlan {
+/** The target, as preflight needs it. */
+export interface StackUnderCheck {
   readonly resolved: ResolvedStack;
   /** Every declared project: alias and ID (lower case). */
   readonly projects: readonly { readonly alias: string; readonly id: string }[];
   readonly catalog: Catalog;
   readonly presets: ReadonlyMap<string, Preset>;
-  /** The time the plan is made at. */
+  /** The time the target is made at. */
   readonly now: Date;
 }
 
@@ -54,11 +54,11 @@ function describeIdentity(identity: Identity): string {
 
 /** The credentials must belong to the stack's organization; the SDK's default organization should too. */
 export function checkOrganization(
-  plan: PreflightPlan,
+  target: StackUnderCheck,
   identity: Identity,
   defaultOrganization?: { readonly id: string; readonly source: string },
 ): Finding[] {
-  const wanted = plan.resolved.organizationId;
+  const wanted = target.resolved.organizationId;
   const out: Finding[] = [];
   if (identity.organizationId.toLowerCase() !== wanted) {
     out.push(
@@ -93,10 +93,10 @@ export function checkOrganization(
 }
 
 /** Every declared project exists and belongs to the organization. */
-export function checkProjects(plan: PreflightPlan, live: LiveOrganization): Finding[] {
-  const org = plan.resolved.organizationId;
+export function checkProjects(target: StackUnderCheck, live: LiveOrganization): Finding[] {
+  const org = target.resolved.organizationId;
   const byId = new Map(live.projects.map((p) => [p.id.toLowerCase(), p]));
-  return plan.projects.map(({ alias, id }) => {
+  return target.projects.map(({ alias, id }) => {
     const path = `projects.${alias}`;
     const project = byId.get(id);
     if (project) return finding("ok", "projects", `${id} is project "${project.name}"`, path);
@@ -130,16 +130,20 @@ function setPath(c: StackCredential, set: string, presets: ReadonlyMap<string, P
 }
 
 /** Every set the stack grants exists live with the catalog's scope; the catalog itself matches the live list. */
-export function checkPermissionSets(plan: PreflightPlan, live: LiveOrganization, catalogUpdated: boolean): Finding[] {
+export function checkPermissionSets(
+  target: StackUnderCheck,
+  live: LiveOrganization,
+  catalogUpdated: boolean,
+): Finding[] {
   const liveSets = new Map(live.permissionSets.map((s) => [s.name, s]));
   const out: Finding[] = [];
   const used = new Set<string>();
-  for (const c of plan.resolved.credentials) {
+  for (const c of target.resolved.credentials) {
     for (const set of c.permissionSets) {
       used.add(set);
-      const path = setPath(c, set, plan.presets);
+      const path = setPath(c, set, target.presets);
       const got = liveSets.get(set);
-      const scope = plan.catalog.get(set)?.scope;
+      const scope = target.catalog.get(set)?.scope;
       if (!got) {
         out.push(
           finding(
@@ -171,7 +175,7 @@ export function checkPermissionSets(plan: PreflightPlan, live: LiveOrganization,
       ),
     );
   }
-  out.push(catalogDrift(plan.catalog, live, catalogUpdated));
+  out.push(catalogDrift(target.catalog, live, catalogUpdated));
   return out;
 }
 
@@ -254,9 +258,9 @@ function usage(name: string, live: LiveOrganization): number {
 }
 
 /** What exists now, plus what the stack adds at its peak (minus what it already holds), fits each IAM quota. */
-export function checkQuotas(plan: PreflightPlan, live: LiveOrganization): Finding[] {
-  const stack = plan.resolved.stack;
-  const owned = plan.resolved.credentials.map((c) => [c, ownedOf(c, stack, live)] as const);
+export function checkQuotas(target: StackUnderCheck, live: LiveOrganization): Finding[] {
+  const stack = target.resolved.stack;
+  const owned = target.resolved.credentials.map((c) => [c, ownedOf(c, stack, live)] as const);
   return QUOTAS.map((q) => {
     const existing = usage(q.name, live);
     const more = owned.reduce((sum, [c, o]) => sum + Math.max(0, q.peak(c) - q.owned(o)), 0);
@@ -298,8 +302,8 @@ function longestKeyDays(c: StackCredential, now: Date): number {
   return (Date.parse(c.expiry.expiresAt) - now.getTime()) / (DAY_S * 1000);
 }
 
-/** The organization's maximum API key lifetime is at least every lifetime the plan creates keys with. */
-export function checkKeyLifetime(plan: PreflightPlan, live: LiveOrganization): Finding[] {
+/** The organization's maximum API key lifetime is at least every lifetime the target creates keys with. */
+export function checkKeyLifetime(target: StackUnderCheck, live: LiveOrganization): Finding[] {
   const raw = live.maxApiKeyExpiration;
   const capSeconds = raw === undefined ? 0 : durationSeconds(raw);
   if (capSeconds === undefined) {
@@ -317,11 +321,11 @@ export function checkKeyLifetime(plan: PreflightPlan, live: LiveOrganization): F
   const capDays = capSeconds / DAY_S;
   const capText = `${Number.isInteger(capDays) ? capDays : capDays.toFixed(2)} days`;
   const out: Finding[] = [];
-  for (const c of plan.resolved.credentials) {
+  for (const c of target.resolved.credentials) {
     // A retired credential creates no key: no lifetime to fit under the cap.
     if (c.retired) continue;
-    const spec = plan.resolved.specs.get(c.key);
-    const days = longestKeyDays(c, plan.now);
+    const spec = target.resolved.specs.get(c.key);
+    const days = longestKeyDays(c, target.now);
     if (days * DAY_S <= capSeconds) continue;
     if (c.expiry.kind === "rotation") {
       const overlap = Math.max(1, Math.min(c.expiry.overlapDays, Math.floor(capDays / 7)));
@@ -350,7 +354,7 @@ export function checkKeyLifetime(plan: PreflightPlan, live: LiveOrganization): F
     }
   }
   if (out.length === 0) {
-    const longest = Math.max(...plan.resolved.credentials.map((c) => longestKeyDays(c, plan.now)));
+    const longest = Math.max(...target.resolved.credentials.map((c) => longestKeyDays(c, target.now)));
     out.push(
       finding(
         "ok",
@@ -386,13 +390,13 @@ function grantsOf(held: readonly HeldRule[], sets: readonly string[]): HeldRule 
 }
 
 /** The deploying identity holds, through its own or its groups' policies, every right `pulumi up` will use. */
-export function checkRights(plan: PreflightPlan, live: LiveOrganization, deployerFlag: boolean): Finding[] {
+export function checkRights(target: StackUnderCheck, live: LiveOrganization, deployerFlag: boolean): Finding[] {
   const { identity, rules } = live.deployer;
   const who = `${deployerFlag ? "the deployer, " : "the credentials' "}${describeIdentity(identity)}`;
   if (identity.owner) {
     return [finding("ok", "rights", `${who} owns the organization: it holds every right`)];
   }
-  const org = plan.resolved.organizationId;
+  const org = target.resolved.organizationId;
   const out: Finding[] = [];
   const orgRules = rulesCovering(rules, org).filter(({ rule }) => rule.organizationId !== undefined);
   for (const right of RIGHTS) {
@@ -411,7 +415,7 @@ export function checkRights(plan: PreflightPlan, live: LiveOrganization, deploye
     }
   }
   const deliveryProjects = new Map<string, string>();
-  for (const c of plan.resolved.credentials) {
+  for (const c of target.resolved.credentials) {
     if (c.delivery) deliveryProjects.set(c.delivery.project.id.toLowerCase(), c.delivery.project.label);
   }
   for (const [projectId, alias] of deliveryProjects) {
@@ -458,10 +462,10 @@ function conditional(who: string, what: string, held: HeldRule): Finding {
 }
 
 /** Applications and policies named like a credential that the stack neither made nor adopts. */
-export function checkExisting(plan: PreflightPlan, live: LiveOrganization): Finding[] {
-  const stack = plan.resolved.stack;
+export function checkExisting(target: StackUnderCheck, live: LiveOrganization): Finding[] {
+  const stack = target.resolved.stack;
   const out: Finding[] = [];
-  for (const c of plan.resolved.credentials) {
+  for (const c of target.resolved.credentials) {
     const path = `credentials.${c.key}`;
     const adopted = new Set([c.adopt?.applicationId, c.adopt?.policyId].filter((x): x is string => x !== undefined));
     const apps = live.applications.filter((a) => a.name === c.name && !adopted.has(a.id));
@@ -510,7 +514,7 @@ export function checkExisting(plan: PreflightPlan, live: LiveOrganization): Find
   return out;
 }
 
-/** A normalised rule: what decides whether an imported policy matches the plan. */
+/** A normalised rule: what decides whether an imported policy matches the target. */
 function ruleKey(rule: {
   projectIds?: readonly string[];
   organizationId?: string;
@@ -532,12 +536,12 @@ const sameTags = (a: readonly string[], b: readonly string[]) =>
 
 /**
  * For each credential to adopt: the application and policy exist in the organization, and each property Pulumi's
- * import compares matches the plan (an import with any difference fails). Then the keys made by hand, to revoke.
+ * import compares matches the target (an import with any difference fails). Then the keys made by hand, to revoke.
  */
-export function checkAdoption(plan: PreflightPlan, live: LiveOrganization): Finding[] {
+export function checkAdoption(target: StackUnderCheck, live: LiveOrganization): Finding[] {
   const out: Finding[] = [];
-  const org = plan.resolved.organizationId;
-  for (const c of plan.resolved.credentials) {
+  const org = target.resolved.organizationId;
+  for (const c of target.resolved.credentials) {
     const adopt = c.adopt;
     if (!adopt) continue;
     const base = `credentials.${c.key}.adopt`;
@@ -549,7 +553,7 @@ export function checkAdoption(plan: PreflightPlan, live: LiveOrganization): Find
         finding(
           "error",
           "adoption",
-          `${what} is ${got}; the plan declares ${want}: the import would fail on this difference: change it to the planned value first`,
+          `${what} is ${got}; the stack declares ${want}: the import would fail on this difference: change it to the declared value first`,
           path,
         ),
       );
@@ -613,7 +617,7 @@ export function checkAdoption(plan: PreflightPlan, live: LiveOrganization): Find
         finding(
           "ok",
           "adoption",
-          `application ${adopt.applicationId} and policy ${adopt.policyId} match the plan: pulumi up imports them`,
+          `application ${adopt.applicationId} and policy ${adopt.policyId} match the stack: pulumi up imports them`,
           base,
         ),
       );
@@ -635,17 +639,17 @@ export function checkAdoption(plan: PreflightPlan, live: LiveOrganization): Find
 
 /** Every check, in the order they are printed. */
 export function runChecks(
-  plan: PreflightPlan,
+  target: StackUnderCheck,
   live: LiveOrganization,
   options: { readonly catalogUpdated: boolean; readonly deployerFlag: boolean },
 ): Finding[] {
   return [
-    ...checkProjects(plan, live),
-    ...checkPermissionSets(plan, live, options.catalogUpdated),
-    ...checkQuotas(plan, live),
-    ...checkKeyLifetime(plan, live),
-    ...checkRights(plan, live, options.deployerFlag),
-    ...checkExisting(plan, live),
-    ...checkAdoption(plan, live),
+    ...checkProjects(target, live),
+    ...checkPermissionSets(target, live, options.catalogUpdated),
+    ...checkQuotas(target, live),
+    ...checkKeyLifetime(target, live),
+    ...checkRights(target, live, options.deployerFlag),
+    ...checkExisting(target, live),
+    ...checkAdoption(target, live),
   ];
 }

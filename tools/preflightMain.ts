@@ -1,6 +1,6 @@
 /**
  * `npm run --silent preflight -- [--stack NAME] [--config FILE] [--json] [--deployer APPLICATION_ID]
- * [--update-catalog]` (flags parsed by the shared machinery of cli.ts, `--help` for each): the stack's plan, resolved exactly as the offline plan resolves it, checked against the live
+ * [--update-catalog]` (flags parsed by the shared machinery of cli.ts, `--help` for each): the stack's config, resolved exactly as the offline plan resolves it, checked against the live
  * organization with read requests only. Exit 0 when `pulumi up` can succeed, 1 when a finding says it would fail or
  * grant more than planned, 2 when preflight cannot judge (bad input, credentials, network, the API).
  */
@@ -14,14 +14,14 @@ import { resolveStack } from "../domain/stack";
 import { namespaceConfig } from "../domain/stackConfig";
 import { FLAGS, helpText, oneLine, parseCommandLine, quote, stackFor, type CommandSpec } from "./cli";
 import { readProjectName, readStackConfig } from "./offline";
-import { checkOrganization, type Finding, type PreflightPlan, runChecks } from "./preflightChecks";
+import { checkOrganization, type Finding, type StackUnderCheck, runChecks } from "./preflightChecks";
 import { type Credentials, type Env, loadCredentials, PreflightError, readOnlyClient, redact } from "./scaleway";
 import { type PermissionSet, ScalewayReader } from "./scalewayOrg";
 
 export const PREFLIGHT: CommandSpec = {
   name: "preflight",
   summary:
-    "Resolves the stack's plan exactly as the offline plan does, then checks it against the live Scaleway organization with read requests only (GET): organization, projects, permission sets, quotas, key lifetime, the deploying identity's rights, names already taken. Credentials come from SCW_* variables or the Scaleway config file.",
+    "Resolves the stack's config exactly as the offline plan does, then checks it against the live Scaleway organization with read requests only (GET): organization, projects, permission sets, quotas, key lifetime, the deploying identity's rights, names already taken. Credentials come from SCW_* variables or the Scaleway config file.",
   flags: {
     stack: FLAGS.stack,
     config: FLAGS.config,
@@ -138,7 +138,7 @@ async function run(
   const data = shippedData();
   const resolved = resolveStack(raw, { stack, now, ...data });
   const declared = (raw.projects ?? {}) as Record<string, string>;
-  const plan: PreflightPlan = {
+  const target: StackUnderCheck = {
     resolved,
     projects: Object.keys(declared)
       .sort(compare)
@@ -155,11 +155,11 @@ async function run(
   const defaultOrganization = credentials.defaultOrganizationId
     ? { id: credentials.defaultOrganizationId, source: credentials.sources.defaultOrganizationId ?? "" }
     : undefined;
-  const findings: Finding[] = checkOrganization(plan, identity, defaultOrganization);
+  const findings: Finding[] = checkOrganization(target, identity, defaultOrganization);
   if (identity.organizationId.toLowerCase() === resolved.organizationId) {
     const live = await reader.organization(identity, {
       organizationId: resolved.organizationId,
-      projectIds: plan.projects.map((p) => p.id),
+      projectIds: target.projects.map((p) => p.id),
       ...(flags.deployer !== undefined ? { deployerApplicationId: flags.deployer.toLowerCase() } : {}),
       adoptedPolicyIds: resolved.credentials.flatMap((c) => (c.adopt ? [c.adopt.policyId] : [])),
     });
@@ -169,7 +169,7 @@ async function run(
       fs.writeFileSync(file, renderCatalog(live.permissionSets, data.catalog));
       catalogUpdated = true;
     }
-    findings.push(...runChecks(plan, live, { catalogUpdated, deployerFlag: flags.deployer !== undefined }));
+    findings.push(...runChecks(target, live, { catalogUpdated, deployerFlag: flags.deployer !== undefined }));
   }
 
   const errors = findings.filter((f) => f.level === "error").length;
