@@ -32,6 +32,8 @@ export default mergeConfig(
         "test/cli.test.ts",
       ],
       reporters: ["default"],
+      // The property tests, a tenth of their configs: enough to kill a mutant, cheap enough to run per mutant.
+      env: { PLAKAR_FUZZ_SCALE: "0.1" },
     },
   }),
 );

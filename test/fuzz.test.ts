@@ -23,9 +23,11 @@ import { MUTATIONS, type Mutated, PROTOTYPE_NAMES } from "./support/mutations";
 import { freshOffline, tempDir, watchRegistrations, writeStackFile } from "./support/offline";
 import { checkValidPlan } from "./support/oracle";
 
-const VALID_RUNS = 1_100;
-const RUNS_PER_MUTATION = 25;
-const MIN_CONFIGS = 2_000;
+// Mutation testing (vitest.mutation.config.mts) runs this file once per surviving mutant: it asks for a tenth.
+const SCALE = Number(process.env.PLAKAR_FUZZ_SCALE ?? "1");
+const VALID_RUNS = Math.ceil(1_100 * SCALE);
+const RUNS_PER_MUTATION = Math.ceil(25 * SCALE);
+const MIN_CONFIGS = Math.ceil(2_000 * SCALE);
 
 const counts = { valid: 0, invalid: 0 };
 const byKind = new Map<string, number>();

@@ -12,6 +12,9 @@ import { type Case, FC_PARAMS, planContext, Rng, rulesCaseArb } from "./support/
 import { MUTATIONS, RULE_MUTATIONS } from "./support/mutations";
 import { checkValidPlan } from "./support/oracle";
 
+// Mutation testing (vitest.mutation.config.mts) runs this file once per surviving mutant: it asks for a tenth.
+const SCALE = Number(process.env.PLAKAR_FUZZ_SCALE ?? "1");
+
 function planOrExplain(c: Case): ResolvedStack {
   try {
     return resolveStack(c.config, planContext(c));
@@ -36,7 +39,7 @@ describe("issue 12 configs", () => {
         }
         if (plan.credentials.some((p) => p.rules.length > 1)) seen.split++;
       }),
-      { ...FC_PARAMS, numRuns: 400 },
+      { ...FC_PARAMS, numRuns: Math.ceil(400 * SCALE) },
     );
     // The generator reaches what it is for.
     for (const [what, n] of Object.entries(seen)) expect(n, what).toBeGreaterThan(0);
@@ -60,7 +63,7 @@ describe("issue 12 configs", () => {
             (thrown as Error).message,
           ).toContain(m.path);
         }),
-        { ...FC_PARAMS, numRuns: RULE_MUTATIONS.includes(mutation) ? 60 : 8 },
+        { ...FC_PARAMS, numRuns: Math.ceil((RULE_MUTATIONS.includes(mutation) ? 60 : 8) * SCALE) },
       );
     });
   }
