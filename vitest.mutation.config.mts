@@ -9,6 +9,7 @@ export default mergeConfig(
   defineConfig({
     test: {
       include: [
+        "test/domain.test.ts",
         "test/plan.test.ts",
         "test/rules.test.ts",
         "test/rules.fuzz.test.ts",
