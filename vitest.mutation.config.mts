@@ -28,9 +28,6 @@ export default mergeConfig(
         "test/program.test.ts",
         "test/offline-options.test.ts",
         "test/rotation.test.ts",
-        "test/policy.test.ts",
-        // The config readers (domain/stackConfig.ts) are tested through the CLI's in-process main.
-        "test/cli.test.ts",
       ],
       reporters: ["default"],
       // The property tests, a tenth of their configs: enough to kill a mutant, cheap enough to run per mutant.
