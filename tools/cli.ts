@@ -26,7 +26,7 @@ export interface Io {
 export type Main = (argv: readonly string[], io: Io) => Promise<number>;
 
 /** Standard input carries data when it is a pipe, a socket or a file; a terminal or /dev/null means "none given". */
-function stdinCarriesInput(): boolean {
+export function stdinCarriesInput(): boolean {
   try {
     const stat = fs.fstatSync(0);
     return stat.isFIFO() || stat.isFile() || stat.isSocket();

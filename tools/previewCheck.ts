@@ -9,7 +9,15 @@
  * for the format and the rules.
  */
 import * as fs from "fs";
-import { checkStackName, type CommandSpec, EXIT_BAD_INPUT, FLAGS, helpText, parseCommandLine } from "./cli";
+import {
+  parseCommandLine,
+  checkStackName,
+  type CommandSpec,
+  EXIT_BAD_INPUT,
+  FLAGS,
+  helpText,
+  stdinCarriesInput,
+} from "./cli";
 import { reportFailure, userPath } from "./cli";
 import { parsePreview, PreviewInputError, previewFindings } from "./preview";
 
@@ -75,16 +83,6 @@ export interface PreviewCheckIo {
   readonly stdinCarriesInput: () => boolean;
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
-}
-
-/** Standard input carries the preview when it is a pipe, a file or a socket; a terminal or /dev/null gives none. */
-function stdinCarriesInput(): boolean {
-  try {
-    const stat = fs.fstatSync(0);
-    return stat.isFIFO() || stat.isFile() || stat.isSocket();
-  } catch {
-    return false;
-  }
 }
 
 export const processIo: PreviewCheckIo = {
