@@ -5,10 +5,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkPermissionSet, isObjectStorageSet, loadCatalog, parseCatalog } from "../domain/catalog";
+import type { CredentialSpec } from "../domain/credential";
+import { type DeliverySpec, resolveDelivery } from "../domain/delivery";
 import { ConfigError, configIssuesOf, formatIssue, formatPath, Issues } from "../domain/errors";
 import { keyResourceName, keysFor, scheduledGenerations } from "../domain/keys";
 import { isoSeconds } from "../domain/rotation";
 import { isRealInstant, ScalewayId, Timestamp, folderProblem } from "../domain/schema";
+import { type Grant, grantedProjects, resolveRules } from "../domain/scope";
 import { closest, didYouMean, editDistance } from "../domain/suggest";
 import { allKnown, isKnown, UNKNOWN } from "../domain/unknown";
 
@@ -230,5 +233,180 @@ describe("keys of a credential", () => {
   it("names keys from the component's name", () => {
     expect(keyResourceName("team-a", "2026-12-16")).toBe("team-a-key-2026-12-16");
     expect(keyResourceName("team-a", undefined)).toBe("team-a-key");
+  });
+});
+
+describe("policy rules from grants", () => {
+  const org = "11111111-1111-4111-8111-111111111111";
+  const A = { id: "aaaaaaaa-0000-4000-8000-000000000001", label: "alpha" };
+  const B = { id: "bbbbbbbb-0000-4000-8000-000000000002", label: "beta" };
+  const C = { id: "cccccccc-0000-4000-8000-000000000003", label: "gamma" };
+  const rules = (grants: Grant[]) => {
+    const issues = new Issues();
+    return { rules: resolveRules(org, grants, issues), issues: issues.list };
+  };
+
+  it("merges grants with the same scope into one rule, sets sorted and once", () => {
+    const { rules: r, issues } = rules([
+      { projects: [B, A], sets: ["SetB", "SetA"], path: "r[0]" },
+      { projects: [A, B], sets: ["SetA", "SetC"], path: "r[1]" },
+    ]);
+    expect(issues).toEqual([]);
+    expect(r).toEqual([{ projectIds: [A.id, B.id], permissionSetNames: ["SetA", "SetB", "SetC"] }]);
+  });
+
+  it("compares project IDs without letter case: one project in two cases is one scope", () => {
+    const upper = { id: A.id.toUpperCase(), label: "alpha" };
+    const { rules: r } = rules([
+      { projects: [upper], sets: ["S1"], path: "r[0]" },
+      { projects: [A], sets: ["S2"], path: "r[1]" },
+    ]);
+    expect(r).toEqual([{ projectIds: [A.id], permissionSetNames: ["S1", "S2"] }]);
+  });
+
+  it("sorts rules: organization-wide first, then by project IDs", () => {
+    const { rules: r } = rules([
+      { projects: [C], sets: ["S"], path: "r[0]" },
+      { projects: [A], sets: ["T"], path: "r[1]" },
+      { projects: "*", sets: ["U"], path: "r[2]" },
+      { projects: [B], sets: ["V"], path: "r[3]" },
+    ]);
+    expect(r).toEqual([
+      { organizationId: org, permissionSetNames: ["U"] },
+      { projectIds: [A.id], permissionSetNames: ["T"] },
+      { projectIds: [B.id], permissionSetNames: ["V"] },
+      { projectIds: [C.id], permissionSetNames: ["S"] },
+    ]);
+    // The order does not depend on the order of the grants.
+    const reversed = rules([
+      { projects: [B], sets: ["V"], path: "r[3]" },
+      { projects: "*", sets: ["U"], path: "r[2]" },
+      { projects: [A], sets: ["T"], path: "r[1]" },
+      { projects: [C], sets: ["S"], path: "r[0]" },
+    ]).rules;
+    expect(reversed).toEqual(r);
+  });
+
+  it("lets a project be in two rules when their sets differ", () => {
+    const { rules: r, issues } = rules([
+      { projects: [A, B], sets: ["S"], path: "r[0]" },
+      { projects: [B], sets: ["T"], path: "r[1]" },
+      { projects: "*", sets: ["U"], path: "r[2]" },
+    ]);
+    expect(issues).toEqual([]);
+    expect(r).toHaveLength(3);
+  });
+
+  it("refuses a project granted the same sets by two rules, naming it where it is written twice", () => {
+    const { rules: r, issues } = rules([
+      { projects: [A, B], sets: ["S", "T"], path: "r[0]" },
+      { projects: [C, B], sets: ["T", "S"], path: "r[1]" },
+    ]);
+    expect(r).toBeUndefined();
+    expect(issues).toEqual([
+      {
+        path: "r[1]",
+        message:
+          '"beta" is also in r[0] with the same permission sets (S, T): a project is in several rules only when their sets differ; list it in one rule',
+      },
+    ]);
+  });
+
+  it("names every shared project, by the label of the rule that repeats it", () => {
+    const { issues } = rules([
+      { projects: [A, B, C], sets: ["S"], path: "r[0]" },
+      { projects: [{ ...A, label: "a-again" }, B], sets: ["S"], path: "r[1]" },
+    ]);
+    expect(issues.map((i) => i.message)).toEqual([
+      '"a-again", "beta" are also in r[0] with the same permission sets (S): a project is in several rules only when their sets differ; list it in one rule',
+    ]);
+  });
+
+  it("refuses project rules that repeat the sets of the organization-wide rule, either way round", () => {
+    const first = rules([
+      { projects: "*", sets: ["S"], path: "r[0]" },
+      { projects: [A], sets: ["S"], path: "r[1]" },
+    ]);
+    expect(first.rules).toBeUndefined();
+    expect(first.issues.map((i) => [i.path, i.message.slice(0, 23)])).toEqual([["r[1]", '"alpha" is also in r[0]']]);
+    const second = rules([
+      { projects: [A], sets: ["S"], path: "r[0]" },
+      { projects: "*", sets: ["S"], path: "r[1]" },
+    ]);
+    expect(second.rules).toBeUndefined();
+    expect(second.issues.map((i) => [i.path, i.message.slice(0, 23)])).toEqual([["r[1]", '"alpha" is also in r[0]']]);
+  });
+
+  it("does not compare sets that merely share a prefix", () => {
+    const { issues } = rules([
+      { projects: [A], sets: ["S", "T"], path: "r[0]" },
+      { projects: [A, B], sets: ["S"], path: "r[1]" },
+    ]);
+    expect(issues).toEqual([]);
+  });
+
+  it("lists the projects the grants reach, once per label, sorted by label; * when one grant reaches all", () => {
+    expect(grantedProjects([{ projects: [C, A] }, { projects: [B, { ...A, id: "other" }] }])).toEqual([A, B, C]);
+    expect(grantedProjects([{ projects: [A] }, { projects: "*" }])).toBe("*");
+    expect(grantedProjects([])).toEqual([]);
+  });
+});
+
+describe("delivery of a key to Secret Manager", () => {
+  const project = { id: "aaaaaaaa-0000-4000-8000-000000000001", label: "prod" };
+  const spec = (delivery: DeliverySpec | undefined) =>
+    ({
+      resourceName: "backup",
+      delivery,
+      paths: { delivery: "credentials.backup.deliver" },
+    }) as unknown as CredentialSpec;
+  const deliver = (delivery: DeliverySpec | undefined, useCase: string | typeof UNKNOWN = "object-storage") => {
+    const issues = new Issues();
+    return { location: resolveDelivery(spec(delivery), useCase, issues), issues: issues.list };
+  };
+
+  it("places the secret under its folder, named after the credential", () => {
+    expect(deliver({ project, region: "fr-par", folder: "/plakar/prod" }).location).toEqual({
+      name: "backup",
+      folder: "/plakar/prod",
+      fullPath: "/plakar/prod/backup",
+      project,
+      region: "fr-par",
+    });
+  });
+
+  it("writes the root folder's path without a double slash", () => {
+    expect(deliver({ project, region: "fr-par", folder: "/" }).location).toMatchObject({
+      folder: "/",
+      fullPath: "/backup",
+    });
+  });
+
+  it("nothing to deliver without a delivery", () => {
+    expect(deliver(undefined)).toEqual({ location: undefined, issues: [] });
+  });
+
+  it("refuses to deliver the secret-provider key through Secret Manager itself", () => {
+    const { location, issues } = deliver({ project, region: "fr-par", folder: "/plakar" }, "secret-provider");
+    expect(location).toBeUndefined();
+    expect(issues).toEqual([
+      { path: "credentials.backup.deliver", message: expect.stringMatching(/deliver: outputs$/) },
+    ]);
+  });
+
+  it("refuses a folder with a .. segment, at the path key", () => {
+    const { location, issues } = deliver({ project, region: "fr-par", folder: "/plakar/../x" });
+    expect(location).toBeUndefined();
+    expect(issues).toEqual([
+      { path: "credentials.backup.deliver.path", message: expect.stringMatching(/"\.\." segment/) },
+    ]);
+  });
+
+  it("is unknown while its project, region or folder is, but still judges what is known", () => {
+    for (const unknownOne of [{ project: UNKNOWN }, { region: UNKNOWN }, { folder: UNKNOWN }]) {
+      const d = { project, region: "fr-par", folder: "/plakar", ...unknownOne } as DeliverySpec;
+      expect(deliver(d)).toEqual({ location: UNKNOWN, issues: [] });
+    }
+    expect(deliver({ project: UNKNOWN, region: "fr-par", folder: "/.." }).location).toBeUndefined();
   });
 });
