@@ -15,5 +15,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    // Temporary files live in one folder per run, removed at its end.
+    globalSetup: ["./test/support/tmp-root.ts"],
   },
 });
