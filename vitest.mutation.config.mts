@@ -10,6 +10,7 @@ export default mergeConfig(
     test: {
       include: [
         "test/domain.test.ts",
+        "test/domain-credential.test.ts",
         "test/plan.test.ts",
         "test/rules.test.ts",
         "test/rules.fuzz.test.ts",
