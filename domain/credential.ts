@@ -299,7 +299,8 @@ function checkTags(
   const userTags = sortedUnique(spec.tags);
   spec.tags.forEach((tag, i) => {
     const key = tag.split("=")[0];
-    if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
+    // `Stack=x` or ` stack =x` reads as ours to a person or a tool that matches loosely: refused as well.
+    if ((RESERVED_TAG_KEYS as readonly string[]).includes(key.trim().toLowerCase())) {
       issues.add(
         `${spec.paths.tags}[${i}]`,
         `the tag key "${key}" is written by this stack itself (managed-by, stack, use-case), so a user tag cannot set it: use another key`,

@@ -51,6 +51,13 @@ export function resolveExpiry(spec: CredentialSpec, nowMs: number, issues: Issue
       );
       return undefined;
     }
+    if (at > LAST_INSTANT_MS) {
+      issues.add(
+        paths.expiresAt,
+        `${pinned} is after ${isoSeconds(LAST_INSTANT_MS)} in UTC, past what RFC 3339 can write: set an earlier date`,
+      );
+      return undefined;
+    }
     if (exact - nowMs > maxLifetimeDays * DAY_MS) {
       const days = Math.ceil((exact - nowMs) / DAY_MS);
       issues.add(

@@ -308,6 +308,15 @@ function credentialSpec(
       "a pinned expiresAt turns rotation off: set either expiresAt or rotateEveryDays/overlapDays, not both",
     );
   }
+  if (apiKeys.expiresAt !== undefined && spec.expiresAt === undefined && rotationOverride) {
+    if (spec.rotateEveryDays === undefined) {
+      // The stack's pin leaves no stack-wide rotateEveryDays: the credential would rotate on the default unasked.
+      later.add(
+        `${path}.overlapDays`,
+        `apiKeys.expiresAt pins every key of the stack; to rotate this credential's keys instead, set its rotateEveryDays too (overlapDays alone does not say how often)`,
+      );
+    }
+  }
   const pinned = spec.expiresAt ?? (rotationOverride ? undefined : apiKeys.expiresAt);
   const sm = config.secretManager;
   const delivered = spec.deliver === "secret-manager";

@@ -33,6 +33,20 @@ const STACK_FILE_KEYS: ReadonlySet<string> = new Set([
 /** The keys Pulumi's SDK reads as `<namespace>:<key>` (see `cleanKey` in @pulumi/pulumi/runtime/config.js). */
 const LEGACY_CONFIG_KEY = /^([^:]+):config:(.+)$/;
 
+/** The key to write instead of a legacy one: every `config:` segment dropped (`ns:config:config:tags` -> `ns:tags`). */
+function legacyFix(legacy: RegExpExecArray): string {
+  return `${legacy[1]}:${legacy[2].replace(/^(config:)+/, "")}`;
+}
+
+/** Deeper than any value of ours (credentials.x.rules[0].projects[0] is 5): refused before it is walked. */
+export const MAX_DEPTH = 32;
+
+/** How many YAML aliases may be expanded (times the aliases each holds): enough for shared blocks, not for a bomb. */
+const MAX_ALIAS_COUNT = 10_000;
+
+/** How Pulumi and JSON write a number; YAML also reads 014, 0o14, 0x1F, .5, +1 and .inf, not all as Pulumi does. */
+const PLAIN_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$/;
+
 function reservedMessage(name: string): string {
   return `"${name}" cannot be used as a key (it would change how the whole config is read): rename or remove it`;
 }
@@ -59,8 +73,7 @@ function ourKeyLike(key: string): string | undefined {
 function looksLikeNamespace(ns: string, namespace: string): boolean {
   const lower = ns.toLowerCase();
   return (
-    lower !== namespace &&
-    (namespace.startsWith(lower) || lower.startsWith(namespace.split("-")[0]) || editDistance(lower, namespace) <= 3)
+    namespace.startsWith(lower) || lower.startsWith(namespace.split("-")[0]) || editDistance(lower, namespace) <= 3
   );
 }
 
@@ -88,7 +101,8 @@ export function namespaceConfig(all: Readonly<Record<string, string>>, namespace
     const ns = fullKey.slice(0, colon);
     const key = fullKey.slice(colon + 1);
     if (ns !== namespace) {
-      const meant = ourKeyLike(key);
+      // Our namespace in other letters (`Plakar-Scaleway-IAM:protect`) is another namespace to Pulumi: always refused.
+      const meant = ns.toLowerCase() === namespace ? key : ourKeyLike(key);
       if (meant !== undefined && looksLikeNamespace(ns, namespace)) {
         issues.push({
           path: fullKey,
@@ -102,7 +116,7 @@ export function namespaceConfig(all: Readonly<Record<string, string>>, namespace
     if (legacy) {
       issues.push({
         path: fullKey,
-        message: `Pulumi reads "${fullKey}" as "${legacy[1]}:${legacy[2]}", a second spelling of one key: write ${legacy[1]}:${legacy[2]}`,
+        message: `Pulumi reads "${fullKey}" as "${legacy[1]}:${legacy[2]}", a second spelling of one key: write ${legacyFix(legacy)}`,
       });
       continue;
     }
@@ -110,7 +124,11 @@ export function namespaceConfig(all: Readonly<Record<string, string>>, namespace
       issues.push({ path: key, message: reservedMessage(key) });
       continue;
     }
-    const value = decodeValue(key, all[fullKey]);
+    const { value, problem } = decodeValue(key, all[fullKey]);
+    if (problem) {
+      issues.push(problem);
+      continue;
+    }
     if (STRING_KEYS.has(key) && value === "null") {
       issues.push({ path: key, message: emptyValueMessage(key) });
       continue;
@@ -136,13 +154,66 @@ function emptyValueMessage(key: string): string {
     : `has no value (a YAML key with nothing after it is null): write a value, or remove the key`;
 }
 
-function decodeValue(key: string, value: string): unknown {
-  if (STRING_KEYS.has(key)) return value;
+/** A config value from Pulumi's string form: JSON when it parses as JSON (as the SDK's getObject reads it). */
+function decodeValue(key: string, value: string): { value: unknown; problem?: ConfigIssue } {
+  if (STRING_KEYS.has(key)) return { value };
+  let decoded: unknown;
   try {
-    return JSON.parse(value);
+    decoded = JSON.parse(value);
   } catch {
-    return value;
+    return { value };
   }
+  const problem = jsonProblem(value, key);
+  return problem ? { value: undefined, problem } : { value: decoded };
+}
+
+/**
+ * What JSON.parse lets through in text it accepted: a key written twice in one object (it keeps the last, so the
+ * first is silently dropped) and nesting deeper than MAX_DEPTH (walking it would exhaust the stack). One pass, no
+ * recursion.
+ */
+export function jsonProblem(text: string, root: string): ConfigIssue | undefined {
+  interface Frame {
+    readonly path: string;
+    readonly keys?: Set<string>;
+    index: number;
+    expectKey: boolean;
+    lastKey: string;
+  }
+  const stack: Frame[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const top = stack[stack.length - 1];
+    if (c === "{" || c === "[") {
+      const path = !top ? root : top.keys ? `${top.path}.${top.lastKey}` : `${top.path}[${top.index}]`;
+      if (stack.length === MAX_DEPTH) {
+        return { path, message: `nests deeper than ${MAX_DEPTH} levels: no value of this project is that deep` };
+      }
+      stack.push({ path, keys: c === "{" ? new Set() : undefined, index: 0, expectKey: c === "{", lastKey: "" });
+    } else if (c === "}" || c === "]") {
+      stack.pop();
+    } else if (c === "," && top) {
+      if (top.keys) top.expectKey = true;
+      else top.index++;
+    } else if (c === ":" && top) {
+      top.expectKey = false;
+    } else if (c === '"') {
+      const start = i;
+      for (i++; text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      if (top?.keys && top.expectKey) {
+        const key = JSON.parse(text.slice(start, i + 1)) as string;
+        if (top.keys.has(key)) {
+          return {
+            path: `${top.path}.${key}`,
+            message: "is written twice in one object (JSON keeps only the last): keep one",
+          };
+        }
+        top.keys.add(key);
+        top.lastKey = key;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** A stack file (`Pulumi.<stack>.yaml`) as Pulumi would pass it to the program. */
@@ -183,6 +254,17 @@ export function parseStackFile(text: string, project: string, source: string): S
   const lines = new LineCounter();
   // The library's duplicate-key check compares every pair of keys (quadratic): keysInYaml does it with a set.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  if (doc.directives?.yaml.explicit) {
+    throw new ConfigError(
+      [
+        {
+          path: source,
+          message: `starts with a %YAML directive, which changes how values read here but not in Pulumi: remove it`,
+        },
+      ],
+      "invalid stack file",
+    );
+  }
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => ({ path: at(lines, e.pos[0]), message: yamlProblem(e.code) })),
@@ -246,7 +328,23 @@ export function parseStackFile(text: string, project: string, source: string): S
       });
     }
   }
-  const values = (doc.toJS({ maxAliasCount: 100 }) as { config: Record<string, unknown> }).config;
+  // Scalars of ours must read the same in Pulumi's YAML reader: numbers in plain decimal, as JSON writes them.
+  for (const pair of block.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : "";
+    if (name.startsWith(`${project}:`) || !name.includes(":"))
+      numbersIn(pair.value, issues, (n) => at(lines, n.range?.[0]));
+  }
+  if (issues.length > 0) throw new ConfigError(issues, "invalid stack file");
+  let values: Record<string, unknown>;
+  try {
+    values = (doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as { config: Record<string, unknown> }).config;
+  } catch {
+    // The library's only refusal here: aliases that expand past the count (a "billion laughs" document).
+    throw new ConfigError(
+      [{ path: source, message: `its YAML aliases (*name) expand to too many values: write the values out` }],
+      "invalid stack file",
+    );
+  }
   const config: Record<string, string> = {};
   /** Where each key (as Pulumi will read it) was first written. */
   const written = new Map<string, string>();
@@ -264,7 +362,7 @@ export function parseStackFile(text: string, project: string, source: string): S
     if (legacy && ours) {
       issues.push({
         path: where,
-        message: `${rawKey}: Pulumi reads it as ${key}, a second spelling of one key: write ${key}`,
+        message: `${rawKey}: Pulumi reads it as ${key}, a second spelling of one key: write ${legacyFix(legacy)}`,
       });
       continue;
     }
@@ -297,15 +395,39 @@ export function parseStackFile(text: string, project: string, source: string): S
   return { config };
 }
 
-/** Keys named like prototype machinery, and keys written twice in one mapping, anywhere in a YAML document. */
-function keysInYaml(node: unknown, path: string, issues: ConfigIssue[], where: (n: Node) => string): void {
+/**
+ * Keys named like prototype machinery, keys written twice in one mapping, keys that are not plain values (a mapping
+ * or list as a key) and nesting deeper than MAX_DEPTH, anywhere in a YAML document.
+ */
+function keysInYaml(node: unknown, path: string, issues: ConfigIssue[], where: (n: Node) => string, depth = 0): void {
+  if ((isMap(node) || isSeq(node)) && depth === MAX_DEPTH) {
+    issues.push({
+      path: where(node),
+      message: `${path}: nests deeper than ${MAX_DEPTH} levels: no value of this project is that deep`,
+    });
+    return;
+  }
   if (isMap(node)) {
     const seen = new Set<string>();
     for (const pair of node.items) {
+      if (pair.key !== null && !isScalar(pair.key)) {
+        issues.push({
+          path: where(pair.key as Node),
+          message: `${path || "(top)"}: a key must be a plain name, not a mapping or a list`,
+        });
+        continue;
+      }
       const name = isScalar(pair.key) ? String(pair.key.value) : "";
       const childPath = path ? `${path}.${name}` : name;
       if (RESERVED_NAMES.has(name) || RESERVED_NAMES.has(name.slice(name.lastIndexOf(":") + 1))) {
         issues.push({ path: where(pair.key as Node), message: `${childPath}: ${reservedMessage(name)}` });
+        continue;
+      }
+      if (name === "<<" && isScalar(pair.key) && pair.key.type === "PLAIN") {
+        issues.push({
+          path: where(pair.key as Node),
+          message: `${childPath}: a YAML merge key is read differently by YAML readers (Pulumi's merges, this one does not): write the keys out`,
+        });
         continue;
       }
       if (seen.has(name)) {
@@ -313,9 +435,25 @@ function keysInYaml(node: unknown, path: string, issues: ConfigIssue[], where: (
         continue;
       }
       seen.add(name);
-      keysInYaml(pair.value, childPath, issues, where);
+      keysInYaml(pair.value, childPath, issues, where, depth + 1);
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, i) => keysInYaml(item, `${path}[${i}]`, issues, where));
+    node.items.forEach((item, i) => keysInYaml(item, `${path}[${i}]`, issues, where, depth + 1));
+  }
+}
+
+/** Numbers not written in plain decimal (014 is 12 to Pulumi's YAML reader and 14 to this one), in a checked value. */
+function numbersIn(node: unknown, issues: ConfigIssue[], where: (n: Node) => string): void {
+  if (isScalar(node)) {
+    if (typeof node.value === "number" && !PLAIN_NUMBER.test(node.source ?? "")) {
+      issues.push({
+        path: where(node),
+        message: `the number ${JSON.stringify(node.source ?? "")} is read differently by YAML readers: write it in plain decimal, such as 14`,
+      });
+    }
+  } else if (isMap(node)) {
+    for (const pair of node.items) numbersIn(pair.value, issues, where);
+  } else if (isSeq(node)) {
+    for (const item of node.items) numbersIn(item, issues, where);
   }
 }

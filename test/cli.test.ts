@@ -8,7 +8,7 @@ import * as path from "path";
 import { Readable } from "stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../domain/errors";
-import { MAX_CONFIG_BYTES, namespaceConfig, parseStackFile } from "../domain/stackConfig";
+import { jsonProblem, MAX_CONFIG_BYTES, namespaceConfig, parseStackFile } from "../domain/stackConfig";
 import { assessExpiry, renderExpiryTable } from "../tools/expiry";
 import { PROJECT, ROOT } from "./support/arbitraries";
 import { runInProcess, runScript, tempDir } from "./support/offline";
@@ -243,6 +243,163 @@ describe("errors that point at what was written", () => {
     expectRefused(await plan(["--config", "/dev/zero", "--stack", "x"]), /\/dev\/zero: is not a regular file/);
     expectRefused(await plan(["--config", dir, "--stack", "x"]), /: is a directory/);
     expect(() => parseStackFile("x".repeat(MAX_CONFIG_BYTES + 1), PROJECT, "f")).toThrow(/larger than/);
+  });
+});
+
+describe("YAML and JSON that read one way here and another in Pulumi, or not at all", () => {
+  it("aliases that expand past the limit (a billion laughs) are refused in one line; shared blocks are read", async () => {
+    const bomb = stackFile("Pulumi.bomb.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      CREDS,
+      "  other:a: &a [x, x, x, x, x, x, x, x, x, x]",
+      "  other:b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
+      "  other:c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]",
+      "  other:d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]",
+      "  other:e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]",
+    ]);
+    expectRefused(
+      await plan(["--config", bomb, "--json"]),
+      /Pulumi\.bomb\.yaml: its YAML aliases \(\*name\) expand to too many/,
+    );
+    // 150 credentials sharing one block: an ordinary use of aliases.
+    const shared = Array.from({ length: 150 }, (_, i) => `    c${i}: *std`);
+    const file = stackFile("Pulumi.shared.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      `  ${PROJECT}:credentials:`,
+      "    base: &std { preset: inventory, projects: [apps] }",
+      ...shared,
+    ]);
+    const r = await plan(["--config", file, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(r.stdout).outputs.credentials)).toHaveLength(151);
+  });
+
+  it("a JSON value nested past 32 levels is refused with its path, not a stack overflow", async () => {
+    const file = stackFile("Pulumi.deep.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      CREDS,
+      `  ${PROJECT}:tags: '${"[".repeat(20_000)}${"]".repeat(20_000)}'`,
+    ]);
+    expectRefused(await plan(["--config", file, "--json"]), /error: tags(\[0\]){32}: nests deeper than 32 levels/);
+    const yamlDeep = stackFile("Pulumi.deep-yaml.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      CREDS,
+      `  ${PROJECT}:tags:`,
+      ...Array.from({ length: 40 }, (_, i) => `${"  ".repeat(i + 2)}- `),
+    ]);
+    expectRefused(await plan(["--config", yamlDeep, "--json"]), /nests deeper than 32 levels/);
+    expect(jsonProblem(`${"[".repeat(32)}${"]".repeat(32)}`, "tags")).toBeUndefined();
+    expect(jsonProblem(`${"[".repeat(33)}${"]".repeat(33)}`, "tags")?.message).toMatch(/deeper than 32/);
+  });
+
+  it("a key written twice in a JSON value is refused: JSON.parse would keep the last one silently", async () => {
+    const file = stackFile("Pulumi.jsondup.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      `  ${PROJECT}:credentials: '{"inv": {"preset": "inventory", "projects": ["backups"], "projects": ["apps"]}}'`,
+    ]);
+    expectRefused(
+      await plan(["--config", file, "--json"]),
+      /error: credentials\.inv\.projects: is written twice in one object/,
+    );
+    expect(() =>
+      namespaceConfig({ [`${PROJECT}:apiKeys`]: '{"maxLifetimeDays": 30, "maxLifetimeDays": 3650}' }, PROJECT),
+    ).toThrow(/apiKeys\.maxLifetimeDays: is written twice/);
+    // Strings that hold quotes, colons and escapes are read as strings, keys of different objects do not collide.
+    expect(jsonProblem('{"a": "x\\"\\":{", "b": [{"a": 1}, {"a": 2}], "c": {"a": {"a": 3}}}', "k")).toBeUndefined();
+    expect(jsonProblem('[{"a": 1}, {"b": 2, "b": 3}]', "k")).toEqual({
+      path: "k[1].b",
+      message: "is written twice in one object (JSON keeps only the last): keep one",
+    });
+  });
+
+  it("a mapping or a list as a key is refused in one line, without Node's warning quoting the file", async () => {
+    const file = stackFile("Pulumi.mapkey.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      CREDS,
+      "  ? { scaleway:secretKey: 8f1c2d3e-aaaa-bbbb-cccc-SECRETVALUE000 }",
+      "  : x",
+    ]);
+    const r = await plan(["--config", file, "--json"]);
+    expectRefused(r, /Pulumi\.mapkey\.yaml:5:5: config: a key must be a plain name, not a mapping or a list/);
+    expect(r.stderr).not.toContain("SECRETVALUE");
+  });
+
+  it("our namespace in other letters is another namespace to Pulumi: refused, whatever the key", () => {
+    const base = {
+      [`${PROJECT}:organizationId`]: "5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
+      [`${PROJECT}:credentials`]: "{}",
+    };
+    expect(() => namespaceConfig({ ...base, "PLAKAR-SCALEWAY-IAM:protect": "true" }, PROJECT)).toThrow(
+      /PLAKAR-SCALEWAY-IAM:protect: "PLAKAR-SCALEWAY-IAM" is not this project's namespace, so this key is ignored: write plakar-scaleway-iam:protect/,
+    );
+    expect(() => namespaceConfig({ ...base, "Plakar-Scaleway-Iam:whatever": "1" }, PROJECT)).toThrow(
+      /write plakar-scaleway-iam:whatever/,
+    );
+    // Control: another provider's namespace is not ours to judge.
+    expect(namespaceConfig({ ...base, "scaleway:region": "fr-par" }, PROJECT)).not.toHaveProperty("region");
+  });
+
+  it("a doubled legacy spelling is told the key to write, not another legacy one", async () => {
+    const file = stackFile("Pulumi.cc.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      CREDS,
+      `  ${PROJECT}:config:config:tags: [a=b]`,
+    ]);
+    expectRefused(
+      await plan(["--config", file]),
+      /reads it as plakar-scaleway-iam:config:tags, a second spelling of one key: write plakar-scaleway-iam:tags$/m,
+    );
+    expect(() => namespaceConfig({ [`${PROJECT}:config:config:tags`]: "[]" }, PROJECT)).toThrow(
+      /write plakar-scaleway-iam:tags$/m,
+    );
+  });
+
+  it("numbers Pulumi's YAML reader reads otherwise (014 is octal there), a %YAML directive and merge keys are refused", async () => {
+    const numbers = stackFile("Pulumi.num.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      CREDS,
+      `  ${PROJECT}:apiKeys: { rotateEveryDays: 0o132, overlapDays: 014, maxLifetimeDays: 1e3 }`,
+    ]);
+    const r = await plan(["--config", numbers]);
+    expectRefused(r, /:5:51: the number "0o132" is read differently by YAML readers/);
+    expect(errorLines(r.stderr)).toHaveLength(2); // 1e3 is plain JSON
+    expect(r.stderr).toMatch(/:5:71: the number "014"/);
+    const directive = stackFile("Pulumi.y11.yaml", [
+      "%YAML 1.1",
+      "---",
+      "config:",
+      ORG,
+      PROJECTS,
+      CREDS,
+      `  ${PROJECT}:protect: off`,
+    ]);
+    expectRefused(await plan(["--config", directive]), /Pulumi\.y11\.yaml: starts with a %YAML directive/);
+    const merge = stackFile("Pulumi.merge.yaml", [
+      "config:",
+      ORG,
+      PROJECTS,
+      `  ${PROJECT}:credentials: { inv: { <<: { preset: inventory }, projects: [apps] } }`,
+    ]);
+    expectRefused(await plan(["--config", merge]), /credentials\.inv\.<<: a YAML merge key is read differently/);
+    // Other namespaces' numbers are theirs.
+    const other = stackFile("Pulumi.othernum.yaml", ["config:", ORG, PROJECTS, CREDS, "  other:mode: 0755"]);
+    expect((await plan(["--config", other, "--json"])).code).toBe(0);
   });
 });
 

@@ -41,15 +41,48 @@ describe("a pinned expiry never silently drops a rotation", () => {
   });
 });
 
+describe("a pinned expiry across levels", () => {
+  const stackPin = (credential: Record<string, unknown>) =>
+    baseConfig({
+      apiKeys: { expiresAt: "2027-01-01T00:00:00Z" },
+      credentials: { inventory: { preset: "inventory", projects: ["apps"], ...credential } },
+    });
+
+  it("a credential's overlapDays alone under the stack's pin is refused: it would rotate on the default", () => {
+    expect(paths(stackPin({ overlapDays: 3 }))).toEqual([
+      "credentials.inventory.overlapDays: apiKeys.expiresAt pins every key of the stack; to rotate this credential's keys instead, set its rotateEveryDays too (overlapDays alone does not say how often)",
+    ]);
+  });
+
+  it("a credential's rotateEveryDays turns rotation on for it (control)", () => {
+    const [c] = plan(stackPin({ rotateEveryDays: 30, overlapDays: 3 })).credentials;
+    expect(c.expiry).toEqual({ kind: "rotation", rotateEveryDays: 30, overlapDays: 3 });
+  });
+
+  it("a pinned expiry after year 9999 in UTC is refused at the stack's key, before the component sees it", () => {
+    const config = baseConfig({
+      credentials: { inventory: { preset: "inventory", projects: ["apps"], expiresAt: "9999-12-31T23:00:00-23:00" } },
+    });
+    expect(paths(config, new Date("9999-12-31T00:00:00Z"))).toEqual([
+      "credentials.inventory.expiresAt: 9999-12-31T23:00:00-23:00 is after 9999-12-31T23:59:59Z in UTC, past what RFC 3339 can write: set an earlier date",
+    ]);
+  });
+});
+
 describe("tags", () => {
-  it.each(["stack=prod", "managed-by=terraform", "use-case=inventory", "stack"])(
-    "refuses a user tag %j that claims a key the stack writes",
-    (tag) => {
-      expect(paths(baseConfig({ tags: ["team=platform", tag] }))).toEqual([
-        `tags[1]: the tag key "${tag.split("=")[0]}" is written by this stack itself (managed-by, stack, use-case), so a user tag cannot set it: use another key`,
-      ]);
-    },
-  );
+  it.each([
+    "stack=prod",
+    "managed-by=terraform",
+    "use-case=inventory",
+    "stack",
+    "Stack=prod",
+    " stack =x",
+    "MANAGED-BY=x",
+  ])("refuses a user tag %j that claims a key the stack writes", (tag) => {
+    expect(paths(baseConfig({ tags: ["team=platform", tag] }))).toEqual([
+      `tags[1]: the tag key "${tag.split("=")[0]}" is written by this stack itself (managed-by, stack, use-case), so a user tag cannot set it: use another key`,
+    ]);
+  });
 
   it("accepts a key that only starts like one (control)", () => {
     expect(plan(baseConfig({ tags: ["stacks=2", "use-cases=x"] })).credentials[0].tags).toContain("stacks=2");
