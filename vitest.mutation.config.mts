@@ -1,6 +1,7 @@
-// The suite Stryker runs for each mutant of domain/ and components/: the tests of the domain, the component and the
-// program, in process. Left out: the tools' own tests (preflight, check-preview: their subject is not mutated) and those that spawn a process or pack the package (a child process's coverage is invisible to Stryker's
-// perTest analysis), and the slow schema test (its subject, the provider, is covered by provider.test.ts).
+// The suite Stryker runs for each mutant of domain/ and components/: the tests of the domain, the component, the
+// program, the command-line tools (in process) and the policy pack. Left out: the tests of tools whose code is not
+// mutated (preflight, check-preview), those that only spawn processes or pack the package (a child process's coverage
+// is invisible to Stryker's perTest analysis), and the slow schema test (provider.test.ts covers its subject).
 import { defineConfig, mergeConfig } from "vitest/config";
 import base from "./vitest.config.mts";
 
@@ -29,6 +30,8 @@ export default mergeConfig(
         "test/program.test.ts",
         "test/offline-options.test.ts",
         "test/rotation.test.ts",
+        "test/cli.test.ts",
+        "test/policy.test.ts",
       ],
       reporters: ["default"],
       // The property tests, a tenth of their configs: enough to kill a mutant, cheap enough to run per mutant.
