@@ -333,7 +333,7 @@ describe("bad input: exit 2, one clean line", () => {
     ],
     [
       "URNs of two stacks",
-      withSteps([rootStep, { op: "same", urn: ROOT_URN.replace(":prod::", ":staging::") }]),
+      withSteps([rootStep, { op: "create", urn: ROOT_URN.replace(":prod::", ":staging::") }]),
       /more than one stack/,
     ],
     [
@@ -410,6 +410,91 @@ describe("bad input: exit 2, one clean line", () => {
 
   it("the error class carries only its own message", () => {
     expect(new PreviewInputError("x").message).toBe("x");
+  });
+});
+
+describe("steps without the state `pulumi preview --json` always prints: exit 2, naming the step", () => {
+  const APP = `${P}plakar-scaleway-iam:index:PlakarCredential$scaleway:iam/application:Application::c-app`;
+  const appState = (extra: Json = {}): Json => ({
+    urn: APP,
+    custom: true,
+    type: "scaleway:iam/application:Application",
+    id: "a",
+    parent: CRED("c"),
+    ...extra,
+  });
+  const withoutParent = (state: Json): Json => {
+    const { parent: _parent, ...rest } = state;
+    return rest;
+  };
+
+  it("a delete without oldState (here of a protected application, which would otherwise pass)", async () => {
+    const line = await badInput(
+      ["--stack", "prod"],
+      text(previewOf(credStep("same", "c"), { op: "delete", urn: APP })),
+    );
+    expect(line).toBe(
+      `check-preview: standard input: steps[2].oldState: missing: the "delete" step of ${APP} has no oldState, which \`pulumi preview --json\` always prints for this operation: not a complete preview; preview again`,
+    );
+  });
+
+  it("a credential's only key deleted without oldState", async () => {
+    const { oldState: _old, ...bare } = keyStep("delete", "c", "a");
+    expect(await badInput([], text(previewOf(credStep("same", "c"), bare)))).toMatch(
+      /^check-preview: standard input: steps\[2\]\.oldState: missing: the "delete" step of urn:pulumi:prod::.*::c-key-a has no oldState/,
+    );
+  });
+
+  it("a key's delete whose oldState has no parent, though its URN names the credential", async () => {
+    const step = keyStep("delete", "c", "a");
+    step.oldState = withoutParent(step.oldState as Json);
+    expect(await badInput([], text(previewOf(credStep("same", "c"), step)))).toBe(
+      `check-preview: standard input: steps[2].oldState.parent: missing: the state of ${KEY("c", "a")} has no parent, though its URN names one (plakar-scaleway-iam:index:PlakarCredential): not the output of \`pulumi preview --json\`; preview again`,
+    );
+    // An empty parent is no parent; a newState is held to the same rule.
+    step.oldState = { ...(step.oldState as Json), parent: "" };
+    expect(await badInput([], text(previewOf(step)))).toMatch(/steps\[1\]\.oldState\.parent: missing/);
+    const created = { op: "create", urn: KEY("c", "b"), newState: withoutParent(keyState("c", "b")) };
+    expect(await badInput([], text(previewOf(created)))).toMatch(/steps\[1\]\.newState\.parent: missing/);
+  });
+
+  it.each([
+    "same",
+    "update",
+    "delete",
+    "delete-replaced",
+    "replace",
+    "create-replacement",
+    "read-replacement",
+    "refresh",
+    "discard",
+    "discard-replaced",
+    "remove-pending-replace",
+  ])("%s: the engine always has an old state for it, so its step needs oldState", async (op) => {
+    expect(await badInput([], text(previewOf({ op, urn: APP, newState: appState() })))).toMatch(
+      new RegExp(`^check-preview: standard input: steps\\[1\\]\\.oldState: missing: the "${op}" step of `),
+    );
+  });
+
+  it.each(["create", "read", "import", "import-replacement", "diff", "extend-parameterize"])(
+    "%s may come without oldState",
+    (op) => {
+      expect(findingsOf({ op, urn: APP, newState: appState() })).toEqual([]);
+    },
+  );
+
+  it("a resource directly under the root stack needs no parent (the engine leaves the stack's type out of URNs)", () => {
+    const top = `${P}scaleway:iam/application:Application::top`;
+    const state = { urn: top, custom: true, type: "scaleway:iam/application:Application", id: "t" };
+    expect(findingsOf({ op: "delete", urn: top, oldState: state })).toEqual([]);
+    // The test's credentials name the stack type as their parent type: no parent needed either.
+    expect(findingsOf(credStep("delete", "c"), keyStep("delete", "c", "a"))).toEqual([]);
+  });
+
+  it("every fixture still carries the states it needs: the rotations pass", async () => {
+    for (const name of ["rotation", "rotation-without-sames", "retired-credential-removed"]) {
+      expect((await run(["--stack", "prod", "--file", fixture(name)])).code, name).toBe(0);
+    }
   });
 });
 

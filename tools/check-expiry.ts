@@ -8,7 +8,17 @@
  * is why CI writes both from one variable (`pulumi stack output --json --stack "$STACK" | ... --stack "$STACK"`).
  */
 import * as path from "path";
-import { type CommandSpec, conflict, FLAGS, guarded, helpText, type Io, MAX_INPUT_BYTES, quote } from "./cli";
+import {
+  type CommandSpec,
+  conflict,
+  escapeUnprintable,
+  FLAGS,
+  guarded,
+  helpText,
+  type Io,
+  MAX_INPUT_BYTES,
+  quote,
+} from "./cli";
 import { checkStackName, parseCommandLine, readInputFile, runIfEntry, stackFor, userPath } from "./cli";
 import { parseInstant } from "./clock";
 import { ConfigError } from "../domain/errors";
@@ -168,6 +178,17 @@ async function readInput(flags: { [k: string]: string | boolean | undefined }, i
   return { outputs, source, stack: stackFlag ?? named };
 }
 
+/**
+ * JSON text safe on a terminal: JSON.stringify escapes C0 controls but prints DEL, C1 controls, bidi overrides,
+ * zero-width characters and U+2028/U+2029 as they are. These can only sit inside strings, where `\uXXXX` means the
+ * same character, so the document still parses to the same value.
+ */
+export function terminalJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/gu, (c) =>
+    Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""),
+  );
+}
+
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   return guarded(io, async () => {
     const flags = parseCommandLine(argv, CHECK_EXPIRY);
@@ -180,10 +201,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const input = await readInput(flags, io, now);
     const report = assessExpiry(input.outputs, now, within);
     if (flags.json) {
-      io.stdout(JSON.stringify({ stack: input.stack ?? null, source: input.source, ...report }, null, 2) + "\n");
+      io.stdout(terminalJson({ stack: input.stack ?? null, source: input.source, ...report }) + "\n");
     } else {
-      const which = input.stack ? `stack ${input.stack}` : "an unnamed stack (pass --stack to name it)";
-      io.stdout(`Keys of ${which} (from ${input.source}):\n\n${renderExpiryTable(report)}`);
+      // The stack may be the one the outputs name, and the source is a path: both escaped like every shown value.
+      const which = input.stack
+        ? `stack ${escapeUnprintable(input.stack)}`
+        : "an unnamed stack (pass --stack to name it)";
+      io.stdout(`Keys of ${which} (from ${escapeUnprintable(input.source)}):\n\n${renderExpiryTable(report)}`);
     }
     return report.ok ? 0 : 1;
   });

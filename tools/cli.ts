@@ -325,20 +325,30 @@ export function stackFor(flags: { stack?: string; config?: string }): string {
 const MAX_SHOWN = 300;
 
 /**
- * A value or message made safe to print on one line: control characters (newlines above all) escaped, so a config
- * value can never print extra `error:` lines, and long text truncated.
+ * Characters that change what a terminal or a log viewer shows rather than showing themselves: controls (C0, DEL,
+ * C1: newlines, ANSI escapes), line and paragraph separators, and format characters (bidi embeddings, overrides and
+ * isolates U+202A–U+202E, U+2066–U+2069, zero-width characters U+200B–U+200F, U+2060, the BOM U+FEFF, tag
+ * characters), which can reorder a line or make two different names look alike; and lone surrogates.
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu;
+
+/** `text` with every unprintable character escaped (`\n`, `\u001b`, `\u202e`, `\u{e0041}`), nothing truncated. */
+export function escapeUnprintable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    if (c === "\n") return "\\n";
+    if (c === "\t") return "\\t";
+    if (c === "\r") return "\\r";
+    const code = c.codePointAt(0) ?? 0;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
+/**
+ * A value or message made safe to print on one line: control, bidi and invisible characters (newlines above all)
+ * escaped, so a config value can never print extra `error:` lines or disguise itself, and long text truncated.
  */
 export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped here
-  const escaped = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
-    c === "\n"
-      ? "\\n"
-      : c === "\t"
-        ? "\\t"
-        : c === "\r"
-          ? "\\r"
-          : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  const escaped = escapeUnprintable(text);
   return escaped.length > MAX_SHOWN
     ? `${escaped.slice(0, MAX_SHOWN)}… (${escaped.length - MAX_SHOWN} more characters)`
     : escaped;

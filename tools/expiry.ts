@@ -2,6 +2,7 @@
  * The expiry check behind `check-expiry`: reads stack outputs (as `pulumi stack output --json` prints them, or as
  * the offline plan computes them) and judges every key. Pure: the clock and the window are arguments.
  */
+import { escapeUnprintable, quote } from "./cli";
 import { ConfigError, type ConfigIssue } from "../domain/errors";
 import { DAY_MS, isoSeconds } from "../domain/rotation";
 import { Timestamp } from "../domain/schema";
@@ -40,6 +41,19 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/**
+ * A bad value from the outputs, described for a message without running any of its code (an object's own
+ * `toString` key makes `String(value)` throw) and without walking it: a string quoted, escaped and truncated; a
+ * number or boolean as written; anything else by its type.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === "string") return quote(value);
+  if (typeof value === "number" || typeof value === "boolean") return JSON.stringify(value);
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
 function readKey(
   raw: unknown,
   path: string,
@@ -54,7 +68,10 @@ function readKey(
     return { accessKey: typeof accessKey === "string" ? accessKey : null, expiresAt: null, text: null };
   }
   if (!Timestamp.safeParse(expiresAt).success) {
-    issues.push({ path: `${path}.expiresAt`, message: `"${String(expiresAt)}" is not an RFC 3339 timestamp` });
+    issues.push({
+      path: `${path}.expiresAt`,
+      message: `${describeValue(expiresAt)} is not an RFC 3339 timestamp: expected a string such as "2027-06-30T00:00:00Z"`,
+    });
     return undefined;
   }
   const ms = Date.parse(expiresAt as string);
@@ -144,17 +161,23 @@ export function assessExpiry(outputs: unknown, now: Date, withinDays: number): E
   };
 }
 
+/**
+ * The report as a table and a summary line. Names and access keys come from the outputs file: their control, bidi
+ * and invisible characters are escaped, so none can break a row, forge a line or disguise a name.
+ */
 export function renderExpiryTable(report: ExpiryReport): string {
   const header = ["credential", "key", "access key", "expires at", "days left", "status"];
   const rows = report.keys.map((k) => [
-    k.credential,
+    escapeUnprintable(k.credential),
     k.slot,
-    k.accessKey ?? "-",
+    k.accessKey === null ? "-" : escapeUnprintable(k.accessKey),
     k.expiresAt ?? "never",
     k.daysLeft === null ? "-" : String(k.daysLeft),
     k.status,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  // A loop, not Math.max(...rows): a spread of one argument per key overflows the stack past ~100,000 keys.
+  const widths = header.map((h) => h.length);
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i], cell.length)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => c.padEnd(widths[i]))
@@ -163,6 +186,6 @@ export function renderExpiryTable(report: ExpiryReport): string {
   const failing = report.keys.filter((k) => FAILING.has(k.status));
   const summary = report.ok
     ? `OK: no key in use expires within ${report.withinDays} days (checked at ${report.now}).`
-    : `FAIL: ${failing.length} key(s) expired, expiring within ${report.withinDays} days, or without expiry: ${failing.map((k) => `${k.credential} (${k.status})`).join(", ")}. Run \`pulumi up\` to rotate.`;
+    : `FAIL: ${failing.length} key(s) expired, expiring within ${report.withinDays} days, or without expiry: ${failing.map((k) => `${escapeUnprintable(k.credential)} (${k.status})`).join(", ")}. Run \`pulumi up\` to rotate.`;
   return [line(header), ...rows.map(line), "", summary].join("\n") + "\n";
 }

@@ -41,6 +41,28 @@ export const KNOWN_OPS = new Set([
   "extend-parameterize",
 ]);
 
+/**
+ * Steps that always start from a resource's recorded state: the engine builds them from an old state it requires
+ * (pkg/resource/deploy/step.go: `NewSameStep`, `NewUpdateStep`, `NewDeleteStep`, `NewDeleteReplacementStep`,
+ * `NewReplaceStep`, `NewCreateReplacementStep`, `NewReadReplacementStep`, `NewRefreshStep`,
+ * `NewRemovePendingReplaceStep`; `discard`/`discard-replaced` are delete steps of external resources), and the JSON
+ * view prints that state as `oldState`. Such a step without it is not the CLI's output: the judgement of what it
+ * destroys (protect, the credential it belongs to) would rest on a missing state.
+ */
+const NEEDS_OLD_STATE = new Set([
+  "same",
+  "update",
+  "delete",
+  "delete-replaced",
+  "replace",
+  "create-replacement",
+  "read-replacement",
+  "refresh",
+  "discard",
+  "discard-replaced",
+  "remove-pending-replace",
+]);
+
 /** Steps that delete the resource's current cloud object. */
 const DELETES = new Set(["delete", "delete-replaced"]);
 /** Steps that replace it: the old object is deleted once the new one exists (or before, with deleteBeforeReplace). */
@@ -56,9 +78,8 @@ export const CREDENTIAL_TYPES = new Set([
 export const API_KEY_TYPES = new Set(["scaleway:iam/apiKey:ApiKey", "scaleway:index/iamApiKey:IamApiKey"]);
 
 const MAX_URN_LENGTH = 4096;
-// Control characters, and bidi overrides that could disguise a name in a log.
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+// Control, format (bidi overrides, zero-width) and separator characters: they could disguise a name in a log.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
 const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 
 export interface ResourceState {
@@ -120,6 +141,18 @@ function readUrn(value: unknown, where: string): string {
   return value;
 }
 
+/**
+ * The parent type a URN names (`parent$child`), unless it is the root stack's: the engine leaves the stack's type out
+ * of its children's URNs (pkg/resource/deploy/deployment.go), so a URN naming a parent type belongs to a child of a
+ * resource, whose state always carries `parent`.
+ */
+function parentTypeOf(urn: string): string | undefined {
+  const qualifiedType = urn.split("::")[2] ?? "";
+  const cut = qualifiedType.lastIndexOf("$");
+  const parentType = cut < 0 ? "" : qualifiedType.slice(0, cut);
+  return parentType === "" || parentType === ROOT_STACK_TYPE ? undefined : parentType;
+}
+
 function readState(value: unknown, where: string): ResourceState | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) throw new PreviewInputError(`${where}: expected an object (a resource state)`);
@@ -129,6 +162,12 @@ function readState(value: unknown, where: string): ResourceState | undefined {
     throw new PreviewInputError(`${where}.type: expected a resource type token`);
   }
   const parent = field(value, "parent");
+  const parentType = parentTypeOf(urn);
+  if ((parent === undefined || parent === null || parent === "") && parentType !== undefined) {
+    throw new PreviewInputError(
+      `${where}.parent: missing: the state of ${urn} has no parent, though its URN names one (${parentType}): not the output of \`pulumi preview --json\`; preview again`,
+    );
+  }
   const protect = field(value, "protect");
   if (protect !== undefined && typeof protect !== "boolean") {
     throw new PreviewInputError(`${where}.protect: expected true or false`);
@@ -183,6 +222,11 @@ export function parsePreview(text: string): Preview {
     }
     const urn = readUrn(field(raw, "urn"), `${where}.urn`);
     const oldState = readState(field(raw, "oldState"), `${where}.oldState`);
+    if (!oldState && NEEDS_OLD_STATE.has(op)) {
+      throw new PreviewInputError(
+        `${where}.oldState: missing: the "${op}" step of ${urn} has no oldState, which \`pulumi preview --json\` always prints for this operation: not a complete preview; preview again`,
+      );
+    }
     const newState = readState(field(raw, "newState"), `${where}.newState`);
     return { op, urn, ...(oldState ? { oldState } : {}), ...(newState ? { newState } : {}) };
   });

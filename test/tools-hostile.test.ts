@@ -1,0 +1,269 @@
+/**
+ * Hostile inputs to the command-line tools, past what a mistake would produce: outputs whose values carry their own
+ * `toString`, a deployment with far more credentials than a table usually shows, and names or keys holding control,
+ * bidi and invisible characters. Each must end as the contract says: exit 2 with one clean `error:` line (never a
+ * stack trace), or a report in which no value from the input can print a line of its own or disguise itself.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { PROJECT } from "./support/arbitraries";
+import { runInProcess, type ScriptResult, tempDir } from "./support/offline";
+import { escapeUnprintable, oneLine, quote } from "../tools/cli";
+import { terminalJson } from "../tools/check-expiry";
+import { describeValue, type ExpiryReport, type KeyReport, renderExpiryTable } from "../tools/expiry";
+
+const NOW = "2026-11-26T00:00:00Z";
+const LATER = "2027-06-01T00:00:00Z";
+
+let dir: string;
+beforeAll(() => {
+  dir = tempDir();
+});
+
+const check = (args: readonly string[], stdin?: string) => runInProcess("check-expiry", args, { stdin });
+
+/** Exit 2, nothing on stdout, the heading and exactly one `error:` line on stderr, no stack trace. */
+function refusedWithOneLine(r: ScriptResult): string {
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stdout).toBe("");
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  const lines = r.stderr.trimEnd().split("\n");
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toMatch(/^error: /);
+  return lines[1]!;
+}
+
+/**
+ * What may never reach a terminal raw: C0 controls but the newlines ending lines, DEL, C1 controls, zero-width
+ * characters, line and paragraph separators, bidi embeddings, overrides and isolates, and the BOM.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
+const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
+
+describe("check-expiry: a bad expiresAt is described without running any of its code", () => {
+  it.each([
+    ["an own toString key", '{"toString":1}'],
+    ["own toString and valueOf keys", '{"toString":"x","valueOf":"y"}'],
+    ["a toJSON key", '{"toJSON":"x","toString":null}'],
+  ])("%s: exit 2, one line naming the key and the fix", async (_, expiresAt) => {
+    const file = path.join(dir, "tostring.json");
+    fs.writeFileSync(file, `{"credentials":{"a":{"current":{"expiresAt":${expiresAt}}}}}`);
+    const line = refusedWithOneLine(await check(["--outputs", file, "--stack", "prod", "--now", NOW]));
+    expect(line).toBe(
+      'error: credentials.a.current.expiresAt: an object is not an RFC 3339 timestamp: expected a string such as "2027-06-30T00:00:00Z"',
+    );
+  });
+
+  it.each([
+    ["[]", "a list"],
+    ['["2027-01-01T00:00:00Z"]', "a list"],
+    ["1798761600", "1798761600"],
+    ["true", "true"],
+    [`"soon\\n\\u001b[31mOK"`, String.raw`"soon\n\u001b[31mOK"`],
+    ["[".repeat(100_000) + "]".repeat(100_000), "a list"],
+  ])("a bad expiresAt of another type (case %#) is described by its type or value", async (expiresAt, described) => {
+    const text = `{"credentials":{"a":{"expiresAt":${expiresAt}}}}`;
+    const line = refusedWithOneLine(await check(["--stack", "prod", "--now", NOW], text));
+    expect(line).toBe(
+      `error: credentials.a.expiresAt: ${described} is not an RFC 3339 timestamp: expected a string such as "2027-06-30T00:00:00Z"`,
+    );
+  });
+
+  it("a long string is cut: the line stays short", async () => {
+    const text = `{"credentials":{"a":{"expiresAt":"${"[".repeat(100_000)}"}}}`;
+    const line = refusedWithOneLine(await check(["--stack", "prod", "--now", NOW], text));
+    expect(line).toMatch(/^error: credentials\.a\.expiresAt: "\[{250,}… \(\d+ more characters\)$/);
+    expect(line.length).toBeLessThan(400);
+  });
+
+  it("describeValue reads nothing of an object: not even a trap of a Proxy", () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("read");
+        },
+        has: () => {
+          throw new Error("has");
+        },
+        ownKeys: () => {
+          throw new Error("keys");
+        },
+        getPrototypeOf: () => {
+          throw new Error("proto");
+        },
+        getOwnPropertyDescriptor: () => {
+          throw new Error("descriptor");
+        },
+      },
+    );
+    expect(describeValue(hostile)).toBe("an object");
+    expect(describeValue({ toString: 1, valueOf: 2, [Symbol.toPrimitive]: 3 })).toBe("an object");
+    expect(describeValue(null)).toBe("null");
+    expect(describeValue(undefined)).toBe("a undefined");
+    expect(describeValue(-0.5)).toBe("-0.5");
+    expect(describeValue("x\u202ey")).toBe(String.raw`"x\u202ey"`);
+  });
+});
+
+function keyReport(i: number, accessKey: string | null = `SCW${String(i).padStart(17, "0")}`): KeyReport {
+  return {
+    credential: `c${i}`,
+    slot: "current",
+    accessKey,
+    expiresAt: LATER,
+    daysLeft: 187,
+    status: "ok",
+  };
+}
+
+describe("check-expiry: the table of a very large deployment", () => {
+  const MANY = 200_000;
+
+  it(`renders ${MANY} keys, each row as wide as the widest cell`, () => {
+    const keys = Array.from({ length: MANY }, (_, i) => keyReport(i));
+    const report: ExpiryReport = { now: NOW, withinDays: 14, ok: true, keys };
+    const lines = renderExpiryTable(report).split("\n");
+    // Header, one row per key, a blank line, the summary, the final newline.
+    expect(lines).toHaveLength(MANY + 4);
+    expect(lines[0]).toBe(
+      `${"credential".padEnd(`c${MANY - 1}`.length)}  key      ${"access key".padEnd(20)}  expires at            days left  status`,
+    );
+    expect(lines[MANY]).toBe(`c${MANY - 1}     current  SCW00000000000199999  ${LATER}  187        ok`);
+    expect(lines[MANY + 2]).toMatch(/^OK: no key in use expires within 14 days/);
+  });
+
+  it("as a command: outputs of 200,000 credentials piped in, exit 0", async () => {
+    const credentials: Record<string, unknown> = {};
+    for (let i = 0; i < MANY; i++) credentials[`c${i}`] = { current: { accessKey: `SCWK${i}`, expiresAt: LATER } };
+    const r = await check(["--stack", "prod", "--now", NOW], JSON.stringify({ credentials }));
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")).toHaveLength(MANY + 6);
+  }, 60_000);
+});
+
+describe("check-expiry: values from the outputs never reach the terminal raw", () => {
+  const HOSTILE_KEY = "SCW\u0000\n\u001b[31mX";
+  const HOSTILE_NAME = "a\nOK: fake\u202e\u200b\u2066x\u2028\ufeff\u0085";
+  const outputs = JSON.stringify({
+    credentials: {
+      [HOSTILE_NAME]: { current: { accessKey: HOSTILE_KEY, expiresAt: "2026-11-30T00:00:00Z" } },
+      b: { current: { accessKey: "SCW\u202eRTL", expiresAt: LATER } },
+    },
+  });
+
+  it("the table: one line per key, names and access keys escaped, in the rows and the summary", async () => {
+    const r = await check(["--stack", "prod", "--now", NOW], outputs);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).not.toMatch(RAW);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(7);
+    const name = String.raw`a\nOK: fake\u202e\u200b\u2066x\u2028\ufeff\u0085`;
+    expect(lines[3]).toBe(
+      `${name}  current  ${String.raw`SCW\u0000\n\u001b[31mX`}  2026-11-30T00:00:00Z  4          expiring`,
+    );
+    expect(lines[4]).toMatch(/^b {2,}current {2}SCW\\u202eRTL {2,}2027-06-01T00:00:00Z {2}187 {8}ok$/);
+    expect(lines[6]).toMatch(new RegExp(`^FAIL: 1 key\\(s\\) .*: ${name.replace(/[\\]/g, "\\\\")} \\(expiring\\)\\.`));
+    expect(lines.filter((l) => l.startsWith("OK:"))).toEqual([]);
+  });
+
+  it("the stack an outputs document names is escaped in the heading", async () => {
+    const named = JSON.stringify({ stack: "x\n\u202eOK", outputs: JSON.parse(outputs) as unknown });
+    const r = await check(["--now", NOW], named);
+    expect(r.stdout).not.toMatch(RAW);
+    expect(r.stdout.split("\n")[0]).toBe(String.raw`Keys of stack x\n\u202eOK (from standard input):`);
+  });
+
+  it("--json: still the same values once parsed, with bidi and invisible characters escaped too", async () => {
+    const r = await check(["--stack", "prod", "--now", NOW, "--json"], outputs);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).not.toMatch(RAW);
+    const doc = JSON.parse(r.stdout) as { keys: KeyReport[] };
+    expect(doc.keys.map((k) => [k.credential, k.accessKey])).toEqual([
+      [HOSTILE_NAME, HOSTILE_KEY],
+      ["b", "SCW\u202eRTL"],
+    ]);
+    expect(r.stdout).toContain(String.raw`"SCW\u202eRTL"`);
+  });
+
+  it("terminalJson escapes astral format characters as a surrogate pair and leaves other text alone", () => {
+    const value = { tag: "a\u{e0041}b", fine: "é 中 🙂 \u00a0", del: "\u007f" };
+    const text = terminalJson(value);
+    expect(text).toContain(String.raw`"a\udb40\udc41b"`);
+    expect(text).toContain(String.raw`"\u007f"`);
+    expect(text).toContain('"é 中 🙂 \u00a0"');
+    expect(JSON.parse(text)).toEqual(value);
+  });
+});
+
+describe("oneLine: control, bidi and invisible characters escaped", () => {
+  it.each([
+    ["\n", String.raw`\n`],
+    ["\t", String.raw`\t`],
+    ["\r", String.raw`\r`],
+    ["\u0000", String.raw`\u0000`],
+    ["\u001b", String.raw`\u001b`],
+    ["\u007f", String.raw`\u007f`],
+    ["\u0085", String.raw`\u0085`],
+    ["\u009b", String.raw`\u009b`],
+    ["\u00ad", String.raw`\u00ad`],
+    ["\u061c", String.raw`\u061c`],
+    ["\u200b", String.raw`\u200b`],
+    ["\u200c", String.raw`\u200c`],
+    ["\u200d", String.raw`\u200d`],
+    ["\u200e", String.raw`\u200e`],
+    ["\u200f", String.raw`\u200f`],
+    ["\u2028", String.raw`\u2028`],
+    ["\u2029", String.raw`\u2029`],
+    ["\u202a", String.raw`\u202a`],
+    ["\u202b", String.raw`\u202b`],
+    ["\u202c", String.raw`\u202c`],
+    ["\u202d", String.raw`\u202d`],
+    ["\u202e", String.raw`\u202e`],
+    ["\u2060", String.raw`\u2060`],
+    ["\u2066", String.raw`\u2066`],
+    ["\u2067", String.raw`\u2067`],
+    ["\u2068", String.raw`\u2068`],
+    ["\u2069", String.raw`\u2069`],
+    ["\ufeff", String.raw`\ufeff`],
+    ["\u{e0041}", String.raw`\u{e0041}`],
+    ["\ud800", String.raw`\ud800`],
+  ])("%j is written %s", (c, escaped) => {
+    expect(oneLine(`a${c}b`)).toBe(`a${escaped}b`);
+    expect(quote(c)).toBe(`"${escaped}"`);
+  });
+
+  it("leaves printable text alone, and still cuts long text", () => {
+    const fine = "inventory é 中文 🙂 👍🏽 a\u00a0b — “x”";
+    expect(oneLine(fine)).toBe(fine);
+    expect(escapeUnprintable(fine)).toBe(fine);
+    expect(oneLine("\u202e".repeat(100))).toBe(`${String.raw`\u202e`.repeat(50)}… (300 more characters)`);
+  });
+
+  it.each([
+    ["a right-to-left override", "inv\u202eyrotnevni", String.raw`inv\u202eyrotnevni`],
+    ["a zero-width space", "inv\u200bentory", String.raw`inv\u200bentory`],
+  ])("plan: %s in a credential name is escaped in every error line", async (_, name, shown) => {
+    const file = path.join(dir, "Pulumi.t.yaml");
+    fs.writeFileSync(
+      file,
+      [
+        "config:",
+        `  ${PROJECT}:organizationId: 5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d`,
+        `  ${PROJECT}:projects: { apps: 0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f }`,
+        `  ${PROJECT}:credentials: { "${name}": { preset: inventory, projects: [apps] } }`,
+        "",
+      ].join("\n"),
+    );
+    const r = await runInProcess("plan", ["--config", file, "--stack", "t", "--now", NOW]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).not.toMatch(RAW);
+    const errors = r.stderr.split("\n").filter((l) => l.startsWith("error: "));
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toMatch(
+      new RegExp(`^error: credentials\\.${shown.replace(/\\/g, "\\\\")}: credential names are`),
+    );
+  });
+});
