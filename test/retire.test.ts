@@ -112,4 +112,19 @@ describe("check-expiry over a stack with a retired credential", () => {
     const unretired = { credentials: { ...outputs.credentials, buckets: { current: { accessKey: "SCW2" } } } };
     expect(assessExpiry(unretired, NOW, 14).ok).toBe(false);
   });
+
+  it("refuses outputs that call a credential retired yet list a key (it would be skipped unjudged)", async () => {
+    const { assessExpiry } = await import("../tools/expiry");
+    const expired = { accessKey: "SCWOLD", expiresAt: "2020-01-01T00:00:00Z" };
+    for (const [field, value] of [
+      ["current", expired],
+      ["previous", expired],
+      ["expiresAt", expired.expiresAt],
+    ] as const) {
+      const outputs = { credentials: { buckets: { retired: true, current: null, [field]: value } } };
+      expect(() => assessExpiry(outputs, NOW, 14), field).toThrow(
+        new RegExp(`credentials\\.buckets: is retired yet holds ${field}: a retired credential's keys are revoked`),
+      );
+    }
+  });
 });

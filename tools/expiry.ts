@@ -119,6 +119,17 @@ export function assessExpiry(outputs: unknown, now: Date, withinDays: number): E
     }
     // A retired credential (retire: true) holds no key on purpose: listed, never failing.
     if (entry.retired === true) {
+      const held = (["current", "previous", "accessKey", "expiresAt"] as const).filter(
+        (k) => entry[k] !== undefined && entry[k] !== null,
+      );
+      if (held.length > 0) {
+        // The program writes null keys for a retired credential: a key here would be skipped unjudged.
+        issues.push({
+          path: `credentials.${name}`,
+          message: `is retired yet holds ${held.join(", ")}: a retired credential's keys are revoked, so these outputs are not the program's`,
+        });
+        continue;
+      }
       keys.push({
         credential: name,
         slot: "current",
