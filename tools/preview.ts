@@ -12,7 +12,7 @@
  * `replace` step stands for them).
  */
 
-/** A problem with the document itself: exit 2. The message never quotes the input. */
+/** A problem with the document itself: exit 2. The message quotes nothing of the input but a (printable) URN. */
 export class PreviewInputError extends Error {
   constructor(message: string) {
     super(message);
