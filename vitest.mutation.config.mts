@@ -1,7 +1,7 @@
 // The suite Stryker runs for each mutant of domain/ and components/: the tests of the domain, the component, the
 // program, the command-line tools (in process) and the policy pack. Left out: the tests of tools whose code is not
 // mutated (preflight, check-preview), those that only spawn processes or pack the package (a child process's coverage
-// is invisible to Stryker's perTest analysis), and the slow schema test (provider.test.ts covers its subject).
+// is invisible to Stryker's perTest analysis).
 import { defineConfig, mergeConfig } from "vitest/config";
 import base from "./vitest.config.mts";
 
@@ -32,10 +32,13 @@ export default mergeConfig(
         "test/rotation.test.ts",
         "test/cli.test.ts",
         "test/policy.test.ts",
+        "test/schema.test.ts",
+        "test/library.test.ts",
       ],
       reporters: ["default"],
       // The property tests, a tenth of their configs: enough to kill a mutant, cheap enough to run per mutant.
-      env: { PLAKAR_FUZZ_SCALE: "0.1" },
+      // PLAKAR_MUTATION: work shared by a file's tests runs in each test's beforeEach (see oncePerFile).
+      env: { PLAKAR_FUZZ_SCALE: "0.1", PLAKAR_MUTATION: "1" },
     },
   }),
 );

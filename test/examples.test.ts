@@ -1,9 +1,10 @@
 /** The examples, planned by the offline runner: another team's TypeScript program, and a Pulumi YAML program. */
 import * as path from "path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { type OfflinePlan, type PlannedResource, runOffline } from "../tools/offline";
 import { yamlProgram } from "../tools/yamlProgram";
 import { ROOT } from "./support/arbitraries";
+import { oncePerFile } from "./support/offline";
 
 const NOW = new Date("2026-12-20T00:00:00Z");
 const EXAMPLES = path.join(ROOT, "examples");
@@ -16,20 +17,24 @@ function named(plan: OfflinePlan, type: string, name: string): PlannedResource {
 
 describe("examples/typescript: projects created by the program, their IDs passed as Outputs", () => {
   let plan: OfflinePlan;
-  beforeAll(async () => {
-    plan = await runOffline({
-      root: path.join(EXAMPLES, "typescript"),
-      stack: "dev",
-      now: NOW,
-      program: async () => {
-        const { default: _default, ...outputs } = (await import("../examples/typescript/index")) as Record<
-          string,
-          unknown
-        >;
-        return outputs;
-      },
-    });
-  });
+  beforeEach(
+    oncePerFile(async () => {
+      plan = await runOffline({
+        root: path.join(EXAMPLES, "typescript"),
+        stack: "dev",
+        now: NOW,
+        program: async () => {
+          // A module runs once per import: a fresh one declares its resources again (oncePerFile may rerun this).
+          vi.resetModules();
+          const { default: _default, ...outputs } = (await import("../examples/typescript/index")) as Record<
+            string,
+            unknown
+          >;
+          return outputs;
+        },
+      });
+    }),
+  );
 
   it("plans two credentials whose rules and preferred projects are the created projects' IDs", () => {
     const data = named(plan, "scaleway:account/project:Project", "data");
@@ -61,10 +66,12 @@ describe("examples/typescript: projects created by the program, their IDs passed
 
 describe("examples/yaml: the component package from Pulumi YAML", () => {
   let plan: OfflinePlan;
-  beforeAll(async () => {
-    const dir = path.join(EXAMPLES, "yaml");
-    plan = await runOffline({ root: dir, stack: "dev", now: NOW, program: yamlProgram(dir) });
-  });
+  beforeEach(
+    oncePerFile(async () => {
+      const dir = path.join(EXAMPLES, "yaml");
+      plan = await runOffline({ root: dir, stack: "dev", now: NOW, program: yamlProgram(dir) });
+    }),
+  );
 
   it("plans both credentials on the project the program creates", () => {
     const vault = named(plan, "scaleway:account/project:Project", "vault");

@@ -5,11 +5,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { OfflinePlan, PlannedResource } from "../tools/offline";
 import { renderJson } from "../tools/render";
 import { APPS, BACKUPS, baseConfig } from "./support/config";
-import { freshOffline, tempDir, writeStackFile } from "./support/offline";
+import { freshOffline, oncePerFile, tempDir, writeStackFile } from "./support/offline";
 
 const NOW = new Date("2026-11-26T12:00:00Z");
 const FAKE_SECRET = "OFFLINE-OPTIONS-CANARY-7d2e-secret-key";
@@ -56,19 +56,22 @@ let result: OfflinePlan;
 /** The inputs of each secret version as the mock monitor received them, secrets unredacted, by resource name. */
 const rawVersions = new Map<string, Record<string, unknown>>();
 
-beforeAll(async () => {
-  const file = writeStackFile(tempDir(), "Pulumi.options.yaml", config);
-  const spy = vi.spyOn(MockMonitor.prototype, "registerResource");
-  try {
-    result = await freshOffline({ stack: "options", configFile: file, now: NOW, secretKeyFor: () => FAKE_SECRET });
-  } finally {
-    for (const [req] of spy.mock.calls) {
-      const r = req as RawRequest;
-      if (r.getType() === VERSION_TYPE) rawVersions.set(r.getName(), r.getObject()?.toJavaScript() ?? {});
+beforeEach(
+  oncePerFile(async () => {
+    rawVersions.clear();
+    const file = writeStackFile(tempDir(), "Pulumi.options.yaml", config);
+    const spy = vi.spyOn(MockMonitor.prototype, "registerResource");
+    try {
+      result = await freshOffline({ stack: "options", configFile: file, now: NOW, secretKeyFor: () => FAKE_SECRET });
+    } finally {
+      for (const [req] of spy.mock.calls) {
+        const r = req as RawRequest;
+        if (r.getType() === VERSION_TYPE) rawVersions.set(r.getName(), r.getObject()?.toJavaScript() ?? {});
+      }
+      spy.mockRestore();
     }
-    spy.mockRestore();
-  }
-});
+  }),
+);
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -5,10 +5,10 @@
  * resource fails its delete step and the update fails).
  */
 import * as path from "path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { type OfflinePlan, runOffline } from "../tools/offline";
 import { ROOT } from "./support/arbitraries";
-import { tempDir, writeStackFile } from "./support/offline";
+import { oncePerFile, tempDir, writeStackFile } from "./support/offline";
 import { APPS, BACKUPS, ORG } from "./support/config";
 
 const NOW = new Date("2026-12-20T00:00:00Z");
@@ -41,10 +41,12 @@ const of = (p: OfflinePlan, prefix: string) => p.resources.filter((r) => r.name.
 describe("retire: true", () => {
   let active: OfflinePlan;
   let retired: OfflinePlan;
-  beforeAll(async () => {
-    active = await plan(false);
-    retired = await plan(true);
-  });
+  beforeEach(
+    oncePerFile(async () => {
+      active = await plan(false);
+      retired = await plan(true);
+    }),
+  );
 
   it("before: the prod credential's application, policy and secret are protected, and it has a key (control)", () => {
     const byType = (t: string) => of(active, "buckets").find((r) => r.type === t);

@@ -2,10 +2,10 @@
  * Several rules through the real program (index.ts and the PlakarCredential component) under the mock runtime: the
  * policy each credential gets, the key's preferred project, and what Plakar's forms say in the stack outputs.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { OfflinePlan } from "../tools/offline";
 import { APPS, BACKUPS, ORG } from "./support/config";
-import { freshOffline, tempDir, writeStackFile } from "./support/offline";
+import { freshOffline, oncePerFile, tempDir, writeStackFile } from "./support/offline";
 
 const DATA = "2b3c4d5e-6f70-4a81-9b92-a3b4c5d6e7f8";
 const VAULT = "4a5b6c7d-8e9f-4a0b-8c1d-2e3f4a5b6c7d";
@@ -18,27 +18,29 @@ const STAGING = [
 
 let result: OfflinePlan;
 
-beforeAll(async () => {
-  const file = writeStackFile(tempDir(), "Pulumi.staging.yaml", {
-    organizationId: ORG,
-    projects: { apps: APPS, backups: BACKUPS, data: DATA, vault: VAULT },
-    secretManager: { project: "vault", region: "fr-par" },
-    credentials: {
-      secrets: { preset: "secret-provider", projects: ["vault"] },
-      "vm-backup": { preset: "instance-backup", projects: ["apps"], stagingProject: "backups" },
-      sync: {
-        preset: "object-storage",
-        rules: [
-          { projects: ["data"], preset: "object-storage-source" },
-          { projects: ["backups"], preset: "object-storage" },
-        ],
-        preferredProject: "backups",
+beforeEach(
+  oncePerFile(async () => {
+    const file = writeStackFile(tempDir(), "Pulumi.staging.yaml", {
+      organizationId: ORG,
+      projects: { apps: APPS, backups: BACKUPS, data: DATA, vault: VAULT },
+      secretManager: { project: "vault", region: "fr-par" },
+      credentials: {
+        secrets: { preset: "secret-provider", projects: ["vault"] },
+        "vm-backup": { preset: "instance-backup", projects: ["apps"], stagingProject: "backups" },
+        sync: {
+          preset: "object-storage",
+          rules: [
+            { projects: ["data"], preset: "object-storage-source" },
+            { projects: ["backups"], preset: "object-storage" },
+          ],
+          preferredProject: "backups",
+        },
+        vault: { preset: "secret-manager-backup", projects: ["data"], region: "nl-ams", deliver: "secret-manager" },
       },
-      vault: { preset: "secret-manager-backup", projects: ["data"], region: "nl-ams", deliver: "secret-manager" },
-    },
-  });
-  result = await freshOffline({ stack: "staging", configFile: file, now: new Date("2026-11-27T00:00:00Z") });
-});
+    });
+    result = await freshOffline({ stack: "staging", configFile: file, now: new Date("2026-11-27T00:00:00Z") });
+  }),
+);
 
 function inputs(type: string, name: string): Record<string, unknown> {
   const hit = result.resources.find((r) => r.type === type && r.name === name);

@@ -4,9 +4,10 @@
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { packageSchema } from "../tools/packageSchema";
 import { ROOT } from "./support/arbitraries";
+import { oncePerFile } from "./support/offline";
 
 const TOKEN = "plakar-scaleway-iam:index:PlakarCredential";
 
@@ -33,9 +34,12 @@ interface Schema {
 }
 
 let schema: Schema;
-beforeAll(async () => {
-  schema = (await packageSchema()) as unknown as Schema;
-}, 60_000);
+beforeEach(
+  oncePerFile(async () => {
+    schema = (await packageSchema()) as unknown as Schema;
+  }),
+  60_000,
+);
 
 describe("the package schema", () => {
   it("serves one component, PlakarCredential, under a stable token", () => {

@@ -10,6 +10,20 @@ import { stringify } from "yaml";
 import { type OfflineOptions, type OfflinePlan, runOffline } from "../../tools/offline";
 import { PROJECT, ROOT } from "./arbitraries";
 
+/**
+ * A beforeEach hook that does its work once per file, as beforeAll would, or before every test under mutation
+ * testing (PLAKAR_MUTATION=1): Stryker credits a test only with the code run in it or in its beforeEach, so work done
+ * in beforeAll covers no test, and the mutants it reaches would never be run against the tests that check them.
+ */
+export function oncePerFile(setup: () => Promise<void> | void): () => Promise<void> {
+  let done = false;
+  return async () => {
+    if (done && process.env.PLAKAR_MUTATION !== "1") return;
+    await setup();
+    done = true;
+  };
+}
+
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "plakar-iam-test-"));
 }
