@@ -34,6 +34,8 @@ export default mergeConfig(
         "test/policy.test.ts",
         "test/schema.test.ts",
         "test/library.test.ts",
+        "test/component-args.test.ts",
+        "test/stack-resolve.test.ts",
       ],
       reporters: ["default"],
       // The property tests, a tenth of their configs: enough to kill a mutant, cheap enough to run per mutant.
