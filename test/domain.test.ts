@@ -178,6 +178,10 @@ describe("Scaleway's formats", () => {
     expect(isRealInstant("2027-06-30T23:59:60Z")).toBe(false);
     expect(isRealInstant("2027-06-30T23:59:59Z")).toBe(true);
     expect(isRealInstant("not a date")).toBe(false);
+    // Years 0-99 are real RFC 3339 years (Date.UTC would read 0050 as 1950 and call the date unreal).
+    expect(isRealInstant("0050-06-30T00:00:00Z")).toBe(true);
+    expect(isRealInstant("0000-02-29T00:00:00Z")).toBe(true);
+    expect(isRealInstant("0001-02-29T00:00:00Z")).toBe(false);
   });
 
   it("seconds-precision UTC, as Scaleway writes it back", () => {
