@@ -33,13 +33,7 @@ export function isRealInstant(text: string): boolean {
   // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0-99 as 1900-1999.
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
-  return (
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    hour < 24 &&
-    minute < 60 &&
-    second < 60
-  );
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
 }
 
 /** The longest span, in days, any day count may take (ten years). */
