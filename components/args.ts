@@ -112,7 +112,13 @@ function id(value: unknown, path: string, issues: Issues): MaybeUnknown<string> 
 
 function list(value: unknown, path: string, issues: Issues): MaybeUnknown<readonly unknown[]> | undefined {
   if (value === undefined || value === UNKNOWN) return value as undefined | typeof UNKNOWN;
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) {
+    // A hole is an unset variable, not an absent optional value: it would otherwise wait as an unknown forever.
+    value.forEach((v, i) => {
+      if (v === undefined) issues.add(`${path}[${i}]`, "is undefined (an unset variable?): give a value or remove it");
+    });
+    return value;
+  }
   issues.add(path, "must be a list");
   return undefined;
 }
@@ -227,7 +233,7 @@ export function specOf(name: string, stack: string, values: ArgValues, issues: I
     }
   }
   const scope: CredentialSpec["scope"] =
-    rules === undefined ? scopeOf(values, "args", issues) : { kind: "projects", projects: [] };
+    values.rules === undefined ? scopeOf(values, "args", issues) : { kind: "projects", projects: [] };
 
   const preset = text(values.preset, PATHS.preset, issues);
   const permissionSets = setsOf(values.permissionSets, PATHS.permissionSets, issues);
