@@ -456,6 +456,8 @@ function buildCredential(draw: Draw, config: RawStack, ctx: CredentialContext): 
     let variant = draw(fc.constantFrom("both", "rotate", "overlap"));
     if (variant === "rotate" && ctx.overlapDefault + 1 > ctx.max - ctx.overlapDefault) variant = "both";
     if (variant === "overlap" && Math.min(ctx.rotateDefault - 1, ctx.max - ctx.rotateDefault) < 1) variant = "both";
+    // Under a stack-wide pinned expiry, overlapDays alone is refused: a credential turns rotation on with rotateEveryDays.
+    if (variant === "overlap" && ctx.pinnedDefaults) variant = "both";
     if (variant === "both") {
       [spec.rotateEveryDays, spec.overlapDays] = rotationPair(draw, ctx.max);
     } else if (variant === "rotate") {
