@@ -21,13 +21,21 @@ export interface PlakarForm {
   readonly fields: readonly PlakarFormField[];
 }
 
-/** Fields of the key-value secret that delivers a credential, keyed by the Plakar source they carry. */
-export const SECRET_FIELDS: Partial<Record<PlakarSource, string>> = {
-  accessKey: "access_key",
-  secretKey: "secret_key",
-  projectId: "project_id",
-  region: "region",
-};
+/** The field of the key-value secret that delivers a credential carrying a Plakar source, if the secret holds it. */
+export function secretFieldOf(source: PlakarSource): string | undefined {
+  switch (source) {
+    case "accessKey":
+      return "access_key";
+    case "secretKey":
+      return "secret_key";
+    case "projectId":
+      return "project_id";
+    case "region":
+      return "region";
+    default:
+      return undefined;
+  }
+}
 
 /** What the form needs to know of the credential. */
 export interface FormSubject {
@@ -75,7 +83,7 @@ export function plakarForm(
   const template = preset?.plakar.fields ?? CUSTOM_FIELDS;
   const fields = template.map((field): PlakarFormField => {
     const value = knownValue(subject, field.from, field.value, region);
-    const secretField = SECRET_FIELDS[field.from];
+    const secretField = secretFieldOf(field.from);
     const inSecret = delivery !== undefined && secretField !== undefined;
     const delivered =
       inSecret && (field.from === "accessKey" || field.from === "secretKey" || value !== undefined)
@@ -92,7 +100,7 @@ export function plakarForm(
 export function deliveredExtraFields(form: PlakarForm): Record<string, string> {
   const extra: Record<string, string> = {};
   for (const field of form.fields) {
-    const secretField = SECRET_FIELDS[field.from];
+    const secretField = secretFieldOf(field.from);
     if (secretField && field.value !== undefined) extra[secretField] = field.value;
   }
   return extra;
