@@ -4,7 +4,19 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "coverage/", "dist/", "reports/", ".stryker-tmp/", ".build/", "**/*.mjs", "**/*.js"] },
+  {
+    ignores: [
+      "node_modules/",
+      "coverage/",
+      "dist/",
+      "components/dist/",
+      "reports/",
+      ".stryker-tmp/",
+      ".build/",
+      "**/*.mjs",
+      "**/*.js",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,11 +5,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PlakarCredential, type PlakarCredentialArgs } from "./components/credential";
-import type { CredentialSpec } from "./domain/credential";
-import { configIssuesOf } from "./domain/errors";
-import { shippedData } from "./domain/presets";
-import { type ResolvedStack, resolveStack, type StackCredential } from "./domain/stack";
-import { namespaceConfig } from "./domain/stackConfig";
+import type { CredentialSpec } from "./components/domain/credential";
+import { configIssuesOf } from "./components/domain/errors";
+import { shippedData } from "./components/domain/presets";
+import { type ResolvedStack, resolveStack, type StackCredential } from "./stack/credentials";
+import { namespaceConfig } from "./stack/config";
 
 interface StackOptions {
   /** The date whose key generations to declare. @default now */

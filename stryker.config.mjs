@@ -6,9 +6,9 @@ export default {
   testRunner: "vitest",
   vitest: { configFile: "vitest.mutation.config.mts" },
   coverageAnalysis: "perTest",
-  // The domain and the components; plugin.ts is the component package's three-line process entry.
-  // One file or a few: `npm run mutation -- --mutate domain/scope.ts`.
-  mutate: ["domain/**/*.ts", "components/**/*.ts", "!components/plugin.ts"],
+  // The component package and the stack's own config logic.
+  // One file or a few: `npm run mutation -- --mutate components/domain/scope.ts`.
+  mutate: ["components/**/*.ts", "stack/**/*.ts", "!components/dist/**", "!components/scripts/**"],
   checkers: [],
   concurrency: 2,
   // Mutants in module-level code (schemas, constants) would each rerun the whole suite: hours on 2 cores.

@@ -4,18 +4,18 @@
  * what it can already see) and on the arguments once resolved (the update fails on the rest).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { CredentialSpec, RuleSpec, SpecPaths } from "../domain/credential";
-import type { Issues } from "../domain/errors";
+import type { CredentialSpec, RuleSpec, SpecPaths } from "./domain/credential";
+import type { Issues } from "./domain/errors";
 import {
   folderProblem,
   ScalewayId,
   SCALEWAY_DESCRIPTION_MAX,
   SECRET_MANAGER_REGIONS,
   Timestamp,
-} from "../domain/schema";
-import { didYouMean } from "../domain/suggest";
-import { isKnown, type MaybeUnknown, UNKNOWN } from "../domain/unknown";
-import { DEFAULT_MAX_LIFETIME_DAYS, DEFAULT_OVERLAP_DAYS, DEFAULT_ROTATE_EVERY_DAYS } from "../domain/schema";
+} from "./domain/schema";
+import { didYouMean } from "./domain/suggest";
+import { isKnown, type MaybeUnknown, UNKNOWN } from "./domain/unknown";
+import { DEFAULT_MAX_LIFETIME_DAYS, DEFAULT_OVERLAP_DAYS, DEFAULT_ROTATE_EVERY_DAYS } from "./domain/schema";
 
 /** The arguments' values with every Output replaced by UNKNOWN (or, resolved, by its value). */
 export type ArgValues = Record<string, unknown>;

@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as scaleway from "@pulumiverse/scaleway";
-import { type ResolvedCredential, checkCredential, resolveCredential } from "../domain/credential";
-import { type ConfigIssue, configIssuesOf, formatIssue, Issues } from "../domain/errors";
-import { keyResourceName, scheduledGenerations } from "../domain/keys";
-import type { Rule } from "../domain/scope";
+import { type ResolvedCredential, checkCredential, resolveCredential } from "./domain/credential";
+import { type ConfigIssue, configIssuesOf, formatIssue, Issues } from "./domain/errors";
+import { keyResourceName, scheduledGenerations } from "./domain/keys";
+import type { Rule } from "./domain/scope";
 import { type ArgValues, specOf, visibleNow } from "./args";
-import { shippedData } from "../domain/presets";
+import { shippedData } from "./domain/presets";
 import { SecretDelivery } from "./secretDelivery";
-import { ScalewayId } from "../domain/schema";
+import { ScalewayId } from "./domain/schema";
 
 /** Key rotation: a new key every `rotateEveryDays`, the previous one kept valid `overlapDays` longer. */
 export interface RotationArgs {

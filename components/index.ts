@@ -16,9 +16,9 @@ export {
   type PlakarInstructions,
   type RotationArgs,
 } from "./credential";
-export type { ConfigIssue } from "../domain/errors";
+export type { ConfigIssue } from "./domain/errors";
 
-import { shippedData } from "../domain/presets";
+import { shippedData } from "./domain/presets";
 
 /** The presets shipped with the package (name → description and permission sets). */
 export function presets(): { name: string; description: string; permissionSets: string[] }[] {

@@ -2,7 +2,7 @@
  * The pack's own rules, beside those of ../domain/rules.ts: pure functions over plain properties (`UNKNOWN` for a
  * value unknown during preview, which never raises a violation), configured through the pack's config.
  */
-import { type ApiKeyProps, type IamPolicyProps, type IamRuleProps, type MaybeUnknown, UNKNOWN } from "../domain/rules";
+import { type ApiKeyProps, type IamPolicyProps, type IamRuleProps, type MaybeUnknown, UNKNOWN } from "./rules";
 
 const DAY_MS = 86_400_000;
 

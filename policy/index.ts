@@ -3,7 +3,7 @@
  * Only wiring: the policies are in policies.ts, the rules they apply in ../domain/rules.ts, the catalog in presets/.
  */
 import { PolicyPack } from "@pulumi/policy";
-import { loadCatalog } from "../domain/catalog";
+import { loadCatalog } from "../components/domain/catalog";
 import { buildPolicies, PACK_NAME } from "./policies";
 
 new PolicyPack(PACK_NAME, { enforcementLevel: "mandatory", policies: buildPolicies(loadCatalog()) });

@@ -16,7 +16,7 @@ import {
   type ResourceValidationPolicy,
   type StackValidationPolicy,
 } from "@pulumi/policy";
-import type { Catalog } from "../domain/catalog";
+import type { Catalog } from "../components/domain/catalog";
 import {
   API_KEY_KEYS,
   type ApiKeyProps,
@@ -29,7 +29,7 @@ import {
   ruleScopeViolations,
   UNKNOWN,
   uncataloguedSetViolations,
-} from "../domain/rules";
+} from "./rules";
 import { keyLifetimeViolations, maxLifetimeDaysOf, organizationWideRuleViolations, stackOfUrn } from "./guards";
 import { API_KEY_TYPES, IAM_POLICY_TYPES } from "./types";
 

@@ -12,8 +12,8 @@ import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
 import { describe, expect, it } from "vitest";
-import { parsePreview, parseUrn, previewFindings, PreviewInputError } from "../tools/preview";
-import { checkPreview, type PreviewCheckIo } from "../tools/previewCheck";
+import { parsePreview, parseUrn, previewFindings, PreviewInputError } from "../tools/check-preview/preview";
+import { checkPreview, type PreviewCheckIo } from "../tools/check-preview/main";
 
 const ROOT = path.join(__dirname, "..");
 const FIXTURES = path.join(__dirname, "fixtures", "preview");
@@ -358,7 +358,7 @@ describe("bad input: exit 2, one clean line", () => {
 
   it("refuses bytes that are not UTF-8, and a document over the size cap", async () => {
     expect(await badInput([], Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))).toMatch(/not UTF-8/);
-    const { MAX_PREVIEW_BYTES } = await import("../tools/previewCheck");
+    const { MAX_PREVIEW_BYTES } = await import("../tools/check-preview/main");
     expect(await badInput([], Buffer.alloc(MAX_PREVIEW_BYTES + 1, 0x20))).toMatch(/larger than 64 MiB/);
   });
 
@@ -518,7 +518,7 @@ describe("as a command (the process boundary: exit codes and pipes)", () => {
     stdin: Buffer | "ignore",
   ): Promise<{ code: number | null; out: string; err: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(ROOT, "tools", "run.js"), "check-preview", ...args], {
+      const child = spawn(process.execPath, [path.join(ROOT, "scripts", "run.js"), "check-preview", ...args], {
         cwd: os.tmpdir(),
         env: { ...process.env, INIT_CWD: FIXTURES },
         stdio: [stdin === "ignore" ? "ignore" : "pipe", "pipe", "pipe"],

@@ -7,9 +7,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { Readable } from "stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../domain/errors";
-import { jsonProblem, MAX_CONFIG_BYTES, namespaceConfig, parseStackFile } from "../domain/stackConfig";
-import { assessExpiry, renderExpiryTable } from "../tools/expiry";
+import { ConfigError } from "../components/domain/errors";
+import { jsonProblem, MAX_CONFIG_BYTES, namespaceConfig, parseStackFile } from "../stack/config";
+import { assessExpiry, renderExpiryTable } from "../tools/check-expiry/expiry";
 import { PROJECT, ROOT } from "./support/arbitraries";
 import { runInProcess, runScript, tempDir } from "./support/offline";
 
@@ -133,7 +133,7 @@ describe("one reading of config: the bypasses of issue 10 stay closed", () => {
   });
 
   it("the table and Markdown views resolve the very map the program read (same credentials as the outputs)", async () => {
-    const { runOffline } = await import("../tools/offline");
+    const { runOffline } = await import("../tools/plan/offline");
     const result = await runOffline({ root: ROOT, stack: "prod", now: new Date(NOW) });
     const outputs = Object.keys(result.outputs.credentials as object).sort();
     expect(result.resolved.credentials.map((c) => c.key)).toEqual(outputs);
@@ -476,8 +476,8 @@ describe("CLI manners", () => {
   );
 
   it("a flag means the same thing in every command", async () => {
-    const { PLAN } = await import("../tools/plan");
-    const { CHECK_EXPIRY } = await import("../tools/check-expiry");
+    const { PLAN } = await import("../tools/plan/main");
+    const { CHECK_EXPIRY } = await import("../tools/check-expiry/main");
     for (const flag of ["now", "help"]) expect(CHECK_EXPIRY.flags[flag], flag).toEqual(PLAN.flags[flag]);
     // plan's --json also names --format, which check-expiry does not have; the flag itself is the same.
     expect(PLAN.flags.json.help).toContain("--format json");
@@ -500,22 +500,22 @@ async function runOther(
   const err = (t: string) => void (stderr += t);
   let code: number;
   if (name === "check-preview") {
-    const { main } = await import("../tools/check-preview");
+    const { main } = await import("../tools/check-preview/main");
     code = await main(args, { stdin: Readable.from([]), stdinCarriesInput: () => false, out, err });
   } else if (name === "preflight") {
-    const { main } = await import("../tools/preflight");
+    const { main } = await import("../tools/preflight/main");
     code = await main(args, {}, { stdout: out, stderr: err, root: ROOT, cwd: ROOT });
   } else {
-    const { main } = await import("../tools/schema");
+    const { main } = await import("../tools/schema/main");
     code = await main(args, { stdout: out, stderr: err, stdin: () => Promise.resolve(undefined), cwd: ROOT });
   }
   return { code, stdout, stderr };
 }
 
 async function specOf(name: "check-preview" | "preflight" | "schema") {
-  if (name === "check-preview") return (await import("../tools/previewCheck")).CHECK_PREVIEW;
-  if (name === "preflight") return (await import("../tools/preflightMain")).PREFLIGHT;
-  return (await import("../tools/schema")).SCHEMA;
+  if (name === "check-preview") return (await import("../tools/check-preview/main")).CHECK_PREVIEW;
+  if (name === "preflight") return (await import("../tools/preflight/main")).PREFLIGHT;
+  return (await import("../tools/schema/main")).SCHEMA;
 }
 
 describe("CLI manners: check-preview, preflight and schema use the same machinery", () => {
@@ -573,8 +573,8 @@ describe("CLI manners: check-preview, preflight and schema use the same machiner
   });
 
   it("a flag means the same thing in check-preview, preflight and schema as in plan and check-expiry", async () => {
-    const { PLAN } = await import("../tools/plan");
-    const { CHECK_EXPIRY } = await import("../tools/check-expiry");
+    const { PLAN } = await import("../tools/plan/main");
+    const { CHECK_EXPIRY } = await import("../tools/check-expiry/main");
     const shared = { ...CHECK_EXPIRY.flags, ...PLAN.flags };
     for (const name of ["check-preview", "preflight", "schema"] as const) {
       const spec = await specOf(name);
@@ -586,7 +586,7 @@ describe("CLI manners: check-preview, preflight and schema use the same machiner
       }
     }
     // preflight reads --stack and --config exactly as plan does: the stack from a Pulumi.<name>.yaml file.
-    const { PREFLIGHT } = await import("../tools/preflightMain");
+    const { PREFLIGHT } = await import("../tools/preflight/main");
     expect(PREFLIGHT.flags.stack).toEqual(PLAN.flags.stack);
     expect(PREFLIGHT.flags.config).toEqual(PLAN.flags.config);
   });
@@ -819,7 +819,7 @@ describe("end to end, as real processes", () => {
     const file = path.join(dir, "expiring.json");
     fs.writeFileSync(file, HEALTHY);
     const { spawnSync } = await import("child_process");
-    const script = `(sleep 1; cat '${file}') | '${process.execPath}' tools/run.js check-expiry --within 60 --now ${CHECK_NOW}`;
+    const script = `(sleep 1; cat '${file}') | '${process.execPath}' scripts/run.js check-expiry --within 60 --now ${CHECK_NOW}`;
     const r = spawnSync("bash", ["-c", script], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
     expect(r.stdout).toMatch(/from standard input/);
     expect(r.status).toBe(1);

@@ -4,8 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { type OfflinePlan, runOffline } from "../tools/offline";
-import { renderJson, renderMarkdown, renderTable } from "../tools/render";
+import { type OfflinePlan, runOffline } from "../tools/plan/offline";
+import { renderJson, renderMarkdown, renderTable } from "../tools/plan/render";
 import { APPS, BACKUPS, baseConfig, issuesOf, plan } from "./support/config";
 
 const ROOT = path.join(__dirname, "..");

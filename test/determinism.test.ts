@@ -5,10 +5,10 @@
 import * as fs from "fs";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../domain/errors";
-import type { OfflinePlan } from "../tools/offline";
-import { resolveStack } from "../domain/stack";
-import { renderJson, renderMarkdown, renderTable } from "../tools/render";
+import { ConfigError } from "../components/domain/errors";
+import type { OfflinePlan } from "../tools/plan/offline";
+import { resolveStack } from "../stack/credentials";
+import { renderJson, renderMarkdown, renderTable } from "../tools/plan/render";
 import {
   FC_PARAMS,
   planContext,

@@ -1,8 +1,8 @@
 /** The examples, planned by the offline runner: another team's TypeScript program, and a Pulumi YAML program. */
 import * as path from "path";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { type OfflinePlan, type PlannedResource, runOffline } from "../tools/offline";
-import { yamlProgram } from "../tools/yamlProgram";
+import { type OfflinePlan, type PlannedResource, runOffline } from "../tools/plan/offline";
+import { yamlProgram } from "../tools/plan/yamlProgram";
 import { ROOT } from "./support/arbitraries";
 import { oncePerFile } from "./support/offline";
 

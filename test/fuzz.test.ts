@@ -6,8 +6,8 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../domain/errors";
-import { type ResolvedStack, resolveStack } from "../domain/stack";
+import { ConfigError } from "../components/domain/errors";
+import { type ResolvedStack, resolveStack } from "../stack/credentials";
 import {
   type Case,
   DAY,

@@ -7,10 +7,10 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../domain/errors";
-import { assessExpiry, renderExpiryTable } from "../tools/expiry";
-import { type OfflinePlan, SECRET_PLACEHOLDER } from "../tools/offline";
-import { renderJson, renderMarkdown, renderTable } from "../tools/render";
+import { ConfigError } from "../components/domain/errors";
+import { assessExpiry, renderExpiryTable } from "../tools/check-expiry/expiry";
+import { type OfflinePlan, SECRET_PLACEHOLDER } from "../tools/plan/offline";
+import { renderJson, renderMarkdown, renderTable } from "../tools/plan/render";
 import { PROJECT, ROOT } from "./support/arbitraries";
 import {
   freshOffline,

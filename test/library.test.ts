@@ -9,11 +9,11 @@ import { ROOT } from "./support/arbitraries";
 describe("presets()", () => {
   it("lists every preset file shipped in presets/, with its description and permission sets", () => {
     const files = fs
-      .readdirSync(path.join(ROOT, "presets"))
+      .readdirSync(path.join(ROOT, "components", "presets"))
       .filter((f) => f.endsWith(".yaml"))
       .map((f) => ({
         name: f.slice(0, -".yaml".length),
-        ...(parse(fs.readFileSync(path.join(ROOT, "presets", f), "utf8")) as { description: string }),
+        ...(parse(fs.readFileSync(path.join(ROOT, "components", "presets", f), "utf8")) as { description: string }),
       }));
     const listed = presets();
     expect(listed.map((p) => p.name).sort()).toEqual(files.map((f) => f.name).sort());

@@ -6,8 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { OfflinePlan, PlannedResource } from "../tools/offline";
-import { renderJson } from "../tools/render";
+import type { OfflinePlan, PlannedResource } from "../tools/plan/offline";
+import { renderJson } from "../tools/plan/render";
 import { APPS, BACKUPS, baseConfig } from "./support/config";
 import { freshOffline, oncePerFile, tempDir, writeStackFile } from "./support/offline";
 

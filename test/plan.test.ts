@@ -1,6 +1,6 @@
 /** The pure config -> plan step, without Pulumi: resolution and every guardrail. */
 import { describe, expect, it } from "vitest";
-import { parsePreset } from "../domain/presets";
+import { parsePreset } from "../components/domain/presets";
 import { APPS, BACKUPS, baseConfig, catalog, issuesOf, NOW, ORG, plan, presets } from "./support/config";
 
 const REFERENCE_PRESETS: Record<string, string[]> = {

@@ -15,7 +15,7 @@ import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PlannedResource } from "../tools/offline";
+import type { PlannedResource } from "../tools/plan/offline";
 import { freshOffline } from "./support/offline";
 
 const ROOT = path.join(__dirname, "..");

@@ -21,7 +21,7 @@ import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import * as scaleway from "@pulumiverse/scaleway";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { loadCatalog } from "../domain/catalog";
+import { loadCatalog } from "../components/domain/catalog";
 import {
   API_KEY_TYPE,
   apiKeyExpiryViolations,
@@ -32,7 +32,7 @@ import {
   ruleScopeViolations,
   UNKNOWN,
   uncataloguedSetViolations,
-} from "../domain/rules";
+} from "../policy/rules";
 import { buildPolicies, isUnknownValueError, PACK_NAME, plainProps, toPlain } from "../policy/policies";
 import { DEFAULT_MAX_LIFETIME_DAYS, keyLifetimeViolations, organizationWideRuleViolations } from "../policy/guards";
 import { API_KEY_TYPES, APPLICATION_TYPES, IAM_POLICY_TYPES, OTHER_IAM_TYPES } from "../policy/types";
@@ -562,7 +562,7 @@ describe("the stack, as `pulumi preview` would register it", () => {
 
   /** The offline plan's registrations (the real index.ts under Pulumi's mocks), in a process of its own. */
   function registrations(stack: string, configFile?: string): Registered[] {
-    const args = ["--import", "tsx", "tools/plan.ts", "--stack", stack, "--json", "--now", "2026-12-20T00:00:00Z"];
+    const args = ["--import", "tsx", "tools/plan/main.ts", "--stack", stack, "--json", "--now", "2026-12-20T00:00:00Z"];
     const out = execFileSync(process.execPath, configFile ? [...args, "--config", configFile] : args, {
       cwd: ROOT,
       encoding: "utf8",

@@ -10,11 +10,11 @@ import * as os from "os";
 import * as path from "path";
 import { afterEach, describe, expect, it } from "vitest";
 import { PlakarCredential } from "../components/credential";
-import { parseCatalog } from "../domain/catalog";
-import { runOffline } from "../tools/offline";
-import { renderJson } from "../tools/render";
-import { type PreflightIO, main } from "../tools/preflightMain";
-import { readOnlyFetch } from "../tools/scaleway";
+import { parseCatalog } from "../components/domain/catalog";
+import { runOffline } from "../tools/plan/offline";
+import { renderJson } from "../tools/plan/render";
+import { type PreflightIO, main } from "../tools/preflight/main";
+import { readOnlyFetch } from "../tools/preflight/client";
 import { catalogAsLive, type Standin, type StandinState, startStandin } from "./support/scaleway-standin";
 
 const ROOT = path.join(__dirname, "..");
@@ -841,7 +841,7 @@ function command(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "tools", "run.js"), "preflight", ...args], {
+    const child = spawn(process.execPath, [path.join(ROOT, "scripts", "run.js"), "preflight", ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -4,8 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { ConfigError } from "../domain/errors";
-import { type OfflinePlan, type PlannedResource, runOffline } from "../tools/offline";
+import { ConfigError } from "../components/domain/errors";
+import { type OfflinePlan, type PlannedResource, runOffline } from "../tools/plan/offline";
 
 const ROOT = path.join(__dirname, "..");
 const NOW = new Date("2026-11-26T12:00:00Z");

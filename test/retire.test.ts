@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { type OfflinePlan, runOffline } from "../tools/offline";
+import { type OfflinePlan, runOffline } from "../tools/plan/offline";
 import { ROOT } from "./support/arbitraries";
 import { oncePerFile, tempDir, writeStackFile } from "./support/offline";
 import { APPS, BACKUPS, ORG } from "./support/config";
@@ -97,7 +97,7 @@ describe("retire: true", () => {
 
 describe("check-expiry over a stack with a retired credential", () => {
   it("lists it as retired and does not fail on its missing key", async () => {
-    const { assessExpiry } = await import("../tools/expiry");
+    const { assessExpiry } = await import("../tools/check-expiry/expiry");
     const outputs = {
       credentials: {
         buckets: { retired: true, accessKey: null, secretKey: null, expiresAt: null, current: null, previous: null },
@@ -116,7 +116,7 @@ describe("check-expiry over a stack with a retired credential", () => {
   });
 
   it("refuses outputs that call a credential retired yet list a key (it would be skipped unjudged)", async () => {
-    const { assessExpiry } = await import("../tools/expiry");
+    const { assessExpiry } = await import("../tools/check-expiry/expiry");
     const expired = { accessKey: "SCWOLD", expiresAt: "2020-01-01T00:00:00Z" };
     for (const [field, value] of [
       ["current", expired],

@@ -4,8 +4,8 @@
  * declares are deleted, and nothing else happens between runs.
  */
 import { describe, expect, it } from "vitest";
-import { assessExpiry } from "../tools/expiry";
-import { keySchedule, ROTATION_EPOCH_MS, DAY_MS } from "../domain/rotation";
+import { assessExpiry } from "../tools/check-expiry/expiry";
+import { keySchedule, ROTATION_EPOCH_MS, DAY_MS } from "../components/domain/rotation";
 import { baseConfig, plan } from "./support/config";
 
 const START = Date.parse("2026-11-26T06:00:00Z");

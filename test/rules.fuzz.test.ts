@@ -6,8 +6,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../domain/errors";
-import { type ResolvedStack, resolveStack } from "../domain/stack";
+import { ConfigError } from "../components/domain/errors";
+import { type ResolvedStack, resolveStack } from "../stack/credentials";
 import { type Case, FC_PARAMS, planContext, Rng, rulesCaseArb } from "./support/arbitraries";
 import { MUTATIONS, RULE_MUTATIONS } from "./support/mutations";
 import { checkValidPlan } from "./support/oracle";

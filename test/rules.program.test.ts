@@ -3,7 +3,7 @@
  * policy each credential gets, the key's preferred project, and what Plakar's forms say in the stack outputs.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import type { OfflinePlan } from "../tools/offline";
+import type { OfflinePlan } from "../tools/plan/offline";
 import { APPS, BACKUPS, ORG } from "./support/config";
 import { freshOffline, oncePerFile, tempDir, writeStackFile } from "./support/offline";
 

@@ -7,16 +7,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { PATHS, specOf } from "../components/args";
-import { checkCredential } from "../domain/credential";
-import { Issues } from "../domain/errors";
+import { checkCredential } from "../components/domain/credential";
+import { Issues } from "../components/domain/errors";
 import {
   keyDefaultProjectViolations,
   organizationScopedSetViolations,
   ruleScopeViolations,
   uncataloguedSetViolations,
-} from "../domain/rules";
-import type { StackCredential } from "../domain/stack";
-import { namespaceConfig, parseStackFile } from "../domain/stackConfig";
+} from "../policy/rules";
+import type { StackCredential } from "../stack/credentials";
+import { namespaceConfig, parseStackFile } from "../stack/config";
 import { APPS, BACKUPS, baseConfig, catalog, issuesOf, NOW, ORG, plan, presets } from "./support/config";
 
 const DATA = "2b3c4d5e-6f70-4a81-9b92-a3b4c5d6e7f8";

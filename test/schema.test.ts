@@ -5,7 +5,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { packageSchema } from "../tools/packageSchema";
+import { packageSchema } from "../tools/schema/packageSchema";
 import { ROOT } from "./support/arbitraries";
 import { oncePerFile } from "./support/offline";
 
@@ -114,7 +114,7 @@ describe("the package schema", () => {
   });
 
   it("is what `npm run --silent schema` prints", () => {
-    const run = spawnSync(process.execPath, [path.join(ROOT, "tools", "run.js"), "schema"], {
+    const run = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.js"), "schema"], {
       cwd: ROOT,
       encoding: "utf8",
     });

@@ -4,7 +4,7 @@
  * (no beforeAll, nothing at module level), so a mutation run credits it with the code it runs.
  */
 import { describe, expect, it } from "vitest";
-import { isRealInstant, Timestamp } from "../domain/schema";
+import { isRealInstant, Timestamp } from "../components/domain/schema";
 import { APPS, BACKUPS, baseConfig, issuesOf, ORG, plan } from "./support/config";
 
 /** The issues of a rejected config, one `path: message` line each, in the order they are reported. */

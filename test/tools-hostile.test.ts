@@ -10,8 +10,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { PROJECT } from "./support/arbitraries";
 import { runInProcess, type ScriptResult, tempDir } from "./support/offline";
 import { escapeUnprintable, oneLine, quote } from "../tools/cli";
-import { terminalJson } from "../tools/check-expiry";
-import { describeValue, type ExpiryReport, type KeyReport, renderExpiryTable } from "../tools/expiry";
+import { terminalJson } from "../tools/check-expiry/main";
+import { describeValue, type ExpiryReport, type KeyReport, renderExpiryTable } from "../tools/check-expiry/expiry";
 
 const NOW = "2026-11-26T00:00:00Z";
 const LATER = "2027-06-01T00:00:00Z";

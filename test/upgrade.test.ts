@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { describe, expect, it, vi } from "vitest";
-import { type PlannedResource, runOffline } from "../tools/offline";
+import { type PlannedResource, runOffline } from "../tools/plan/offline";
 import { ROOT } from "./support/arbitraries";
 
 interface AliasSpec {

@@ -5,9 +5,9 @@
  */
 import * as path from "path";
 import fc from "fast-check";
-import type { StackContext } from "../../domain/stack";
-import { loadCatalog } from "../../domain/catalog";
-import { loadPresets } from "../../domain/presets";
+import type { StackContext } from "../../stack/credentials";
+import { loadCatalog } from "../../components/domain/catalog";
+import { loadPresets } from "../../components/domain/presets";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const PROJECT = "plakar-scaleway-iam";

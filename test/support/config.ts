@@ -1,8 +1,8 @@
 /** Shared fixtures: a valid base config and the planning context, for tests of the pure planner. */
-import { type StackContext, resolveStack, type ResolvedStack } from "../../domain/stack";
-import { loadCatalog } from "../../domain/catalog";
-import { loadPresets } from "../../domain/presets";
-import { ConfigError, type ConfigIssue } from "../../domain/errors";
+import { type StackContext, resolveStack, type ResolvedStack } from "../../stack/credentials";
+import { loadCatalog } from "../../components/domain/catalog";
+import { loadPresets } from "../../components/domain/presets";
+import { ConfigError, type ConfigIssue } from "../../components/domain/errors";
 
 export const ORG = "5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
 export const APPS = "0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f";

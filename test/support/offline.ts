@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { vi } from "vitest";
 import { stringify } from "yaml";
-import { type OfflineOptions, type OfflinePlan, runOffline } from "../../tools/offline";
+import { type OfflineOptions, type OfflinePlan, runOffline } from "../../tools/plan/offline";
 import { PROJECT, ROOT } from "./arbitraries";
 
 /**
@@ -92,7 +92,7 @@ export function runScript(
   input?: string,
 ): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "tools", "run.js"), name, ...args], {
+    const child = spawn(process.execPath, [path.join(ROOT, "scripts", "run.js"), name, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
@@ -124,7 +124,8 @@ export async function runInProcess(
   args: readonly string[],
   options: InProcessOptions = {},
 ): Promise<ScriptResult> {
-  const { main } = name === "plan" ? await import("../../tools/plan") : await import("../../tools/check-expiry");
+  const { main } =
+    name === "plan" ? await import("../../tools/plan/main") : await import("../../tools/check-expiry/main");
   let stdout = "";
   let stderr = "";
   const code = await main(args, {

@@ -3,8 +3,8 @@
  * from the rules (the issue, Scaleway's limits), not by re-running the planner's own code.
  */
 import { expect } from "vitest";
-import type { ApiKey as KeyPlan } from "../../domain/keys";
-import type { StackCredential, ResolvedStack } from "../../domain/stack";
+import type { ApiKey as KeyPlan } from "../../components/domain/keys";
+import type { StackCredential, ResolvedStack } from "../../stack/credentials";
 import {
   type Case,
   CATALOG,

@@ -361,7 +361,7 @@ export async function startStandin(state: StandinState): Promise<Standin> {
 /** The documented permission sets (presets/permission-sets.tsv) as the live list would show them. */
 export function catalogAsLive(root: string): StandinPermissionSet[] {
   const lines = fs
-    .readFileSync(path.join(root, "presets", "permission-sets.tsv"), "utf8")
+    .readFileSync(path.join(root, "components", "presets", "permission-sets.tsv"), "utf8")
     .trim()
     .split("\n")
     .slice(1);

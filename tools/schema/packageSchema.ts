@@ -4,8 +4,10 @@
  * drift from what other languages' SDKs are generated from.
  */
 import * as path from "path";
-import { PlakarComponentProvider } from "../components/provider";
+import { PlakarComponentProvider } from "../../components/provider";
 
-export async function packageSchema(root = path.join(__dirname, "..")): Promise<Record<string, unknown>> {
+export async function packageSchema(
+  root = path.join(__dirname, "..", "..", "components"),
+): Promise<Record<string, unknown>> {
   return JSON.parse(await new PlakarComponentProvider(root).getSchema()) as Record<string, unknown>;
 }

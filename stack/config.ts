@@ -8,9 +8,9 @@
  * spellings of one key (`ns:config:key`, a bare `key`), and our keys under a namespace that only looks like ours.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import { ConfigError, type ConfigIssue } from "./errors";
-import { KNOWN_KEYS } from "./schema";
-import { closest, editDistance } from "./suggest";
+import { ConfigError, type ConfigIssue } from "../components/domain/errors";
+import { KNOWN_KEYS } from "../components/domain/schema";
+import { closest, editDistance } from "../components/domain/suggest";
 
 /** Stack files larger than this are refused before they are parsed (YAML parsing is not linear in the worst case). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;

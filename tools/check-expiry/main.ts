@@ -18,12 +18,12 @@ import {
   type Io,
   MAX_INPUT_BYTES,
   quote,
-} from "./cli";
-import { checkStackName, parseCommandLine, readInputFile, runIfEntry, stackFor, userPath } from "./cli";
-import { parseInstant } from "./clock";
-import { ConfigError } from "../domain/errors";
+} from "../cli";
+import { checkStackName, parseCommandLine, readInputFile, runIfEntry, stackFor, userPath } from "../cli";
+import { parseInstant } from "../cli";
+import { ConfigError } from "../../components/domain/errors";
 import { assessExpiry, renderExpiryTable } from "./expiry";
-import { runOffline } from "./offline";
+import { runOffline } from "../plan/offline";
 
 export const CHECK_EXPIRY: CommandSpec = {
   name: "check-expiry",
@@ -140,7 +140,7 @@ async function readInput(flags: { [k: string]: string | boolean | undefined }, i
     }
     const stack = stackFor({ stack: stackFlag, config: flags.config as string | undefined });
     const configFile = typeof flags.config === "string" ? userPath(flags.config, io.cwd) : undefined;
-    const result = await runOffline({ root: path.join(__dirname, ".."), stack, configFile, now });
+    const result = await runOffline({ root: path.join(__dirname, "..", ".."), stack, configFile, now });
     return { outputs: result.outputs, source: `offline plan of stack ${stack}`, stack };
   }
   if (flags.config !== undefined) throw conflict("--config", "outputs", "--config is read only with --offline");

@@ -6,17 +6,28 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { type Catalog, PRESETS_DIR } from "../domain/catalog";
-import { compare } from "../domain/credential";
-import { ConfigError, configIssuesOf, formatIssue } from "../domain/errors";
-import { shippedData } from "../domain/presets";
-import { resolveStack } from "../domain/stack";
-import { namespaceConfig } from "../domain/stackConfig";
-import { FLAGS, helpText, oneLine, parseCommandLine, quote, stackFor, type CommandSpec } from "./cli";
-import { readProjectName, readStackConfig } from "./offline";
-import { checkOrganization, type Finding, type StackUnderCheck, runChecks } from "./preflightChecks";
-import { type Credentials, type Env, loadCredentials, PreflightError, readOnlyClient, redact } from "./scaleway";
-import { type PermissionSet, ScalewayReader } from "./scalewayOrg";
+import type { Catalog } from "../../components/domain/catalog";
+import { compare } from "../../components/domain/credential";
+import { ConfigError, configIssuesOf, formatIssue } from "../../components/domain/errors";
+import { shippedData } from "../../components/domain/presets";
+import { resolveStack } from "../../stack/credentials";
+import { namespaceConfig } from "../../stack/config";
+import {
+  FLAGS,
+  helpText,
+  isEntry,
+  oneLine,
+  parseCommandLine,
+  processIo,
+  quote,
+  runMain,
+  stackFor,
+  type CommandSpec,
+} from "../cli";
+import { readProjectName, readStackConfig } from "../plan/offline";
+import { checkOrganization, type Finding, type StackUnderCheck, runChecks } from "./checks";
+import { type Credentials, type Env, loadCredentials, PreflightError, readOnlyClient, redact } from "./client";
+import { type PermissionSet, ScalewayReader } from "./organization";
 
 export const PREFLIGHT: CommandSpec = {
   name: "preflight",
@@ -165,7 +176,7 @@ async function run(
     });
     let catalogUpdated = false;
     if (flags["update-catalog"]) {
-      const file = io.catalogFile ?? path.join(PRESETS_DIR, "permission-sets.tsv");
+      const file = io.catalogFile ?? path.join(io.root, "components", "presets", "permission-sets.tsv");
       fs.writeFileSync(file, renderCatalog(live.permissionSets, data.catalog));
       catalogUpdated = true;
     }
@@ -234,4 +245,8 @@ export function renderCatalog(live: readonly PermissionSet[], current: Catalog):
   }
   const names = [...rows.keys()].sort(compare);
   return `name\tscope\tcategory\n${names.map((n) => rows.get(n)).join("\n")}\n`;
+}
+
+if (isEntry(__filename)) {
+  runMain(() => main(process.argv.slice(2), process.env, { ...processIo(), root: path.join(__dirname, "..", "..") }));
 }

@@ -3,7 +3,7 @@
  * `pulumi package get-schema <this directory>` would print (see packageSchema.ts). Its only flag is `--help`, parsed
  * by the shared machinery of cli.ts like every command's.
  */
-import { type CommandSpec, FLAGS, guarded, helpText, type Io, parseCommandLine, runIfEntry } from "./cli";
+import { type CommandSpec, FLAGS, guarded, helpText, type Io, parseCommandLine, runIfEntry } from "../cli";
 import { packageSchema } from "./packageSchema";
 
 export const SCHEMA: CommandSpec = {

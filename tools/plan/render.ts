@@ -3,11 +3,11 @@
  * keys, tags, Plakar's form), and a Markdown access report for pull requests. Every view names the stack it planned.
  */
 import type { OfflinePlan } from "./offline";
-import type { ApiKey } from "../domain/keys";
-import type { PlakarFormField } from "../domain/plakarForm";
-import { DAY_MS, ROTATION_EPOCH_MS } from "../domain/rotation";
-import type { Rule } from "../domain/scope";
-import type { ResolvedStack, StackCredential } from "../domain/stack";
+import type { ApiKey } from "../../components/domain/keys";
+import type { PlakarFormField } from "../../components/domain/plakarForm";
+import { DAY_MS, ROTATION_EPOCH_MS } from "../../components/domain/rotation";
+import type { Rule } from "../../components/domain/scope";
+import type { ResolvedStack, StackCredential } from "../../stack/credentials";
 
 export function daysLeft(expiresAt: string, now: string): number {
   return Math.floor((Date.parse(expiresAt) - Date.parse(now)) / DAY_MS);

@@ -3,10 +3,10 @@
  * per credential, a Markdown access report, or the JSON of every registration. Needs no credentials.
  */
 import * as path from "path";
-import { type CommandSpec, conflict, FLAGS, guarded, helpText, type Io, parseCommandLine, quote } from "./cli";
-import { runIfEntry, stackFor, userPath } from "./cli";
-import { parseInstant } from "./clock";
-import { ConfigError } from "../domain/errors";
+import { type CommandSpec, conflict, FLAGS, guarded, helpText, type Io, parseCommandLine, quote } from "../cli";
+import { runIfEntry, stackFor, userPath } from "../cli";
+import { parseInstant } from "../cli";
+import { ConfigError } from "../../components/domain/errors";
 import { type OfflinePlan, runOffline } from "./offline";
 import { renderJson, renderMarkdown, renderTable } from "./render";
 
@@ -91,7 +91,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const stack = stackFor(flags);
     const now = flags.now !== undefined ? parseInstant(flags.now, "--now") : new Date();
     const result = await runOffline({
-      root: path.join(__dirname, ".."),
+      root: path.join(__dirname, "..", ".."),
       stack,
       configFile: flags.config === undefined ? undefined : userPath(flags.config, io.cwd),
       now,

@@ -16,10 +16,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseFlags, runMain } from "./cli";
-import { parseInstant } from "./clock";
-import { ConfigError } from "../domain/errors";
-import { ROTATION_EPOCH_MS, DAY_MS, isoSeconds, keySchedule } from "../domain/rotation";
+import { parseFlags, runMain } from "../tools/cli";
+import { parseInstant } from "../tools/cli";
+import { ConfigError } from "../components/domain/errors";
+import { ROTATION_EPOCH_MS, DAY_MS, isoSeconds, keySchedule } from "../components/domain/rotation";
 
 const USAGE = "npm run bench -- [--sizes 1,10,100,500] [--runs 5] [--now ISO-8601] [--keep]";
 const ROOT = path.join(__dirname, "..");
@@ -56,7 +56,7 @@ interface GeneratedStack {
  */
 function generateStack(dir: string, n: number, now: Date): GeneratedStack {
   const presets = fs
-    .readdirSync(path.join(ROOT, "presets"))
+    .readdirSync(path.join(ROOT, "components", "presets"))
     .filter((f) => f.endsWith(".yaml"))
     .map((f) => f.slice(0, -".yaml".length))
     .sort();

@@ -17,8 +17,8 @@ import {
   FLAGS,
   helpText,
   stdinCarriesInput,
-} from "./cli";
-import { reportFailure, userPath } from "./cli";
+} from "../cli";
+import { isEntry, reportFailure, runMain, userPath } from "../cli";
 import { parsePreview, PreviewInputError, previewFindings } from "./preview";
 
 /** Far above any real preview of this stack; stops a mistaken `--file /dev/zero` from eating memory. */
@@ -185,3 +185,8 @@ export async function checkPreview(argv: readonly string[], io: PreviewCheckIo =
     return EXIT_BAD_INPUT;
   }
 }
+
+/** The command, as tests run it in-process; the entry runs it on the real process. */
+export const main = checkPreview;
+
+if (isEntry(__filename)) runMain(() => main(process.argv.slice(2), processIo));

@@ -3,11 +3,11 @@
  * scalewayOrg.ts). Pure functions, one per check, each returning one finding per line to print. An `error` means
  * `pulumi up` would fail or grant more than the stack says; a `warn` needs a person's attention but blocks nothing.
  */
-import type { Catalog } from "../domain/catalog";
-import { compare } from "../domain/credential";
-import type { Preset } from "../domain/schema";
-import type { ResolvedStack, StackCredential } from "../domain/stack";
-import type { Application, ApiKey, HeldRule, Identity, LiveOrganization, Policy, PolicyRule } from "./scalewayOrg";
+import type { Catalog } from "../../components/domain/catalog";
+import { compare } from "../../components/domain/credential";
+import type { Preset } from "../../components/domain/schema";
+import type { ResolvedStack, StackCredential } from "../../stack/credentials";
+import type { Application, ApiKey, HeldRule, Identity, LiveOrganization, Policy, PolicyRule } from "./organization";
 
 export type Level = "ok" | "warn" | "error";
 

@@ -7,14 +7,14 @@
  * Values the engine cannot know yet (during `pulumi preview`, an ID of a resource still to be created) are passed as
  * `UNKNOWN`. A rule never reports a violation that depends on an unknown value: it judges what is known.
  */
-import { type Catalog, checkPermissionSet, isObjectStorageSet } from "./catalog";
-import { type MaybeUnknown, UNKNOWN } from "./unknown";
-import { Timestamp } from "./schema";
+import { type Catalog, checkPermissionSet, isObjectStorageSet } from "../components/domain/catalog";
+import { type MaybeUnknown, UNKNOWN } from "../components/domain/unknown";
+import { Timestamp } from "../components/domain/schema";
 
 export const POLICY_TYPE = "scaleway:iam/policy:Policy";
 export const API_KEY_TYPE = "scaleway:iam/apiKey:ApiKey";
 
-export { UNKNOWN, type MaybeUnknown, type Unknown } from "./unknown";
+export { UNKNOWN, type MaybeUnknown, type Unknown } from "../components/domain/unknown";
 
 /** One rule of a `scaleway:iam/policy:Policy`. */
 export interface IamRuleProps {

@@ -2,11 +2,11 @@
  * The expiry check behind `check-expiry`: reads stack outputs (as `pulumi stack output --json` prints them, or as
  * the offline plan computes them) and judges every key. Pure: the clock and the window are arguments.
  */
-import { escapeUnprintable, quote } from "./cli";
-import { ConfigError, type ConfigIssue } from "../domain/errors";
-import { DAY_MS, isoSeconds } from "../domain/rotation";
-import { Timestamp } from "../domain/schema";
-import { RESERVED_NAMES } from "../domain/stackConfig";
+import { escapeUnprintable, quote } from "../cli";
+import { ConfigError, type ConfigIssue } from "../../components/domain/errors";
+import { DAY_MS, isoSeconds } from "../../components/domain/rotation";
+import { Timestamp } from "../../components/domain/schema";
+import { RESERVED_NAMES } from "../../stack/config";
 
 export type KeyStatus = "ok" | "expiring" | "expired" | "no-expiry" | "retiring" | "retired";
 

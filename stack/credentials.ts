@@ -4,10 +4,21 @@
  * problem is reported with its config key path, before a single resource is registered.
  */
 import type { z } from "zod";
-import { CUSTOM_USE_CASE, checkCredential, compare, type CredentialSpec, type ResolveContext } from "./credential";
-import { type ResolvedCredential, type RuleSpec, SECRET_PROVIDER, type SpecPaths } from "./credential";
-import { ConfigError, type ConfigIssue, formatPath, Issues } from "./errors";
-import { isoSeconds } from "./rotation";
+import {
+  CUSTOM_USE_CASE,
+  checkCredential,
+  compare,
+  type CredentialSpec,
+  type ResolveContext,
+} from "../components/domain/credential";
+import {
+  type ResolvedCredential,
+  type RuleSpec,
+  SECRET_PROVIDER,
+  type SpecPaths,
+} from "../components/domain/credential";
+import { ConfigError, type ConfigIssue, formatPath, Issues } from "../components/domain/errors";
+import { isoSeconds } from "../components/domain/rotation";
 import {
   AdoptSchema,
   type CredentialConfig,
@@ -17,10 +28,10 @@ import {
   SCALEWAY_NAME,
   type StackConfig,
   StackConfigSchema,
-} from "./schema";
-import type { ProjectRef } from "./scope";
-import { didYouMean } from "./suggest";
-import { UNKNOWN } from "./unknown";
+} from "../components/domain/schema";
+import type { ProjectRef } from "../components/domain/scope";
+import { didYouMean } from "../components/domain/suggest";
+import { UNKNOWN } from "../components/domain/unknown";
 
 export interface StackContext extends ResolveContext {
   /** The Pulumi stack name (`staging`, `prod`, ...). */

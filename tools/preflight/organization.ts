@@ -5,7 +5,7 @@
 import { Accountv3 } from "@scaleway/sdk-account";
 import type { Client } from "@scaleway/sdk-client";
 import { Iamv1alpha1 } from "@scaleway/sdk-iam";
-import { type Credentials, describeFailure, httpStatus, PreflightError } from "./scaleway";
+import { type Credentials, describeFailure, httpStatus, PreflightError } from "./client";
 
 export type Application = Iamv1alpha1.Application;
 export type Policy = Iamv1alpha1.Policy;

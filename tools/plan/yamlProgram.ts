@@ -10,7 +10,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as scaleway from "@pulumiverse/scaleway";
 import { parse as parseYaml } from "yaml";
-import { PlakarCredential } from "../components/credential";
+import { PlakarCredential } from "../../components/credential";
 import type { Program } from "./offline";
 
 type Construct = (
