@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as scaleway from "@pulumiverse/scaleway";
+import { DELIVERY_TYPE } from "./domain/constants";
 
 export interface SecretDeliveryArgs {
   /** Name of the secret: the credential's name. */
@@ -17,19 +18,20 @@ export interface SecretDeliveryArgs {
   readonly secretKey: pulumi.Input<string>;
   /** The key generation written, shown as the version's description. @default "pinned" */
   readonly generation?: string;
-  /** Pulumi `protect`, and Scaleway's own `protected` flag, on the secret (never on versions). @default false */
+  /** Scaleway's own `protected` flag on the secret (Pulumi's `protect` comes from the component). @default false */
   readonly protect?: boolean;
   /** The key was revoked (a retired credential): keep the secret, but no version holding the key. @default false */
   readonly revoked?: boolean;
+  /** What the secret waits for before it is created (the credential's late checks). */
+  readonly gate?: pulumi.Input<pulumi.Resource[]>;
 }
 
 /**
  * A key-value secret in Scaleway Secret Manager holding a credential's current key, for Plakar's secret provider to
- * read. The secret keeps its name: a new key only writes a new version. Internal to PlakarCredential.
+ * read. The secret keeps its name: a new key only writes a new version. Internal to the credential components (not
+ * exported: Pulumi's plugin runner would serve it as a component of its own).
  */
 export class SecretDelivery extends pulumi.ComponentResource {
-  static readonly type = "plakar-scaleway-iam:secrets:Delivery";
-
   readonly secret: scaleway.secrets.Secret;
   /** The version holding the current key; none once the key is revoked. */
   readonly version?: scaleway.secrets.Version;
@@ -37,8 +39,8 @@ export class SecretDelivery extends pulumi.ComponentResource {
   readonly secretId: pulumi.Output<string>;
 
   constructor(name: string, args: SecretDeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(SecretDelivery.type, name, {}, opts);
-    const protect = args.protect ?? false;
+    super(DELIVERY_TYPE, name, {}, opts);
+    const retainOnDelete = opts?.retainOnDelete;
 
     this.secret = new scaleway.secrets.Secret(
       `${name}-secret`,
@@ -50,9 +52,13 @@ export class SecretDelivery extends pulumi.ComponentResource {
         type: "key_value",
         description: `Plakar credential ${args.secretName}, written by Pulumi`,
         tags: args.tags,
-        protected: protect,
+        protected: args.protect ?? false,
       },
-      { parent: this, protect },
+      {
+        parent: this,
+        ...(retainOnDelete !== undefined ? { retainOnDelete } : {}),
+        ...(args.gate ? { dependsOn: args.gate } : {}),
+      },
     );
 
     if (!args.revoked) {
@@ -70,6 +76,7 @@ export class SecretDelivery extends pulumi.ComponentResource {
           description: `key generation ${args.generation ?? "pinned"}`,
           data: pulumi.secret(data),
         },
+        // Rotated like the keys: a new key writes a new version and the old one is deleted, so never protected.
         { parent: this, protect: false },
       );
     }

@@ -1,31 +1,34 @@
 /**
  * One credential, from what a user wrote (a `CredentialSpec`: plain values, some maybe still unknown) to what will
  * exist (a `ResolvedCredential`: names, rules, keys, delivery and Plakar's form, all plain data). The stack config
- * (stack.ts) and the PlakarCredential component both come through here, so both run the same checks with the same
- * messages; only the key paths differ (`credentials.<name>.…` or `args.…`).
+ * (stack/) and the components both come through here, so both run the same checks with the same messages; only the
+ * key paths and project labels differ (`credentials.<name>.…` and aliases, or `args.…` and IDs).
  *
- * Each concern has its own small function in its own file: scope.ts, permissionSets.ts, keys.ts, delivery.ts,
- * plakarForm.ts. This file only puts them in order.
+ * Each concern has its own small function, in its own file or below: the identity (name, description, tags), the
+ * access (scope.ts, permissionSets.ts), the keys (keys.ts), the delivery (delivery.ts) and Plakar's form
+ * (plakarForm.ts). A component computes each child's inputs from only the pieces that child reads; checkCredential
+ * runs them all.
  */
-import type { Catalog } from "./catalog";
-import { ConfigError, Issues } from "./errors";
+import { CUSTOM_USE_CASE, SCALEWAY_DESCRIPTION_MAX, SCALEWAY_NAME, SCALEWAY_NAME_MAX } from "./constants";
+import { SCALEWAY_TAGS_MAX, SECRET_MANAGER_REGIONS } from "./constants";
 import { type DeliveryLocation, type DeliverySpec, type ResolvedDelivery, resolveDelivery } from "./delivery";
-export type { DeliverySpec, ResolvedDelivery } from "./delivery";
-import { type ApiKeys, type Expiry, type ExpirySpec, keysFor, resolveExpiry } from "./keys";
-import { type Preset } from "./schema";
-import { deliveredExtraFields, type PlakarForm, plakarForm } from "./plakarForm";
-import { objectStorageScope, resolveGrants, resolvePreferredProject } from "./permissionSets";
-import { type Grant, grantedProjects, type ProjectRef, type Rule, resolveRules, type ScopeSpec } from "./scope";
+import { ConfigError, Issues } from "./errors";
+import { type ApiKeys, type Expiry, type ExpiryInput, keysFor, resolveExpiry } from "./keys";
 import {
-  SCALEWAY_DESCRIPTION_MAX,
-  SCALEWAY_NAME,
-  SCALEWAY_NAME_MAX,
-  SCALEWAY_TAGS_MAX,
-  SECRET_MANAGER_REGIONS,
-} from "./schema";
+  type AccessSpec,
+  objectStorageScope,
+  type PresetData,
+  resolveGrants,
+  resolvePreferredProject,
+} from "./permissionSets";
+import { deliveredExtraFields, type PlakarForm, plakarForm } from "./plakarForm";
+import type { Preset } from "./schema";
+import { type Grant, grantedProjects, type ProjectRef, type Rule, resolveRules } from "./scope";
 import { didYouMean } from "./suggest";
 import { allKnown, isKnown, type MaybeUnknown, UNKNOWN } from "./unknown";
 
+export type { DeliverySpec, ResolvedDelivery } from "./delivery";
+export type { PresetData, RulePaths, RuleSpec } from "./permissionSets";
 export type { ProjectRef, Rule } from "./scope";
 
 /** Where each field of a spec came from, as the user wrote it: error messages name these key paths. */
@@ -53,45 +56,12 @@ export interface SpecPaths {
   readonly region: string;
 }
 
-/** Where each field of one rule came from. */
-export interface RulePaths {
-  /** The rule as a whole: `credentials.<name>.rules[<i>]` or `args.rules[<i>]`. */
-  readonly base: string;
-  readonly projects: string;
-  readonly permissionSets: string;
-  readonly preset: string;
-  readonly part: string;
-}
-
-/** One rule as written: sets (explicit, a preset's, or a part of one) on one scope. */
-export interface RuleSpec {
-  readonly scope: ScopeSpec;
-  readonly permissionSets?: MaybeUnknown<readonly MaybeUnknown<string>[]>;
-  readonly preset?: MaybeUnknown<string>;
-  readonly part?: MaybeUnknown<string>;
-  readonly paths: RulePaths;
-}
-
-export interface CredentialSpec {
+export interface CredentialSpec extends AccessSpec, ExpiryInput {
   /** Logical name of the component: every child resource's name starts with it. */
   readonly resourceName: string;
   /** The Pulumi stack, written into descriptions and the `stack=` tag. */
   readonly stack: string;
   readonly organizationId: MaybeUnknown<string>;
-  /** The credential's projects; not used with `rules`. */
-  readonly scope: ScopeSpec;
-  readonly preset?: MaybeUnknown<string>;
-  readonly permissionSets?: MaybeUnknown<readonly MaybeUnknown<string>[]>;
-  /** For a preset made of parts: the project its `stagingProject` part goes to (the others go to `scope`). */
-  readonly stagingProject?: MaybeUnknown<ProjectRef>;
-  /** Several rules instead of `scope` + `permissionSets`; the preset then only names the use case. */
-  readonly rules?: MaybeUnknown<readonly RuleSpec[]>;
-  /** The label of the Object Storage preferred project (an alias in the stack, an ID in the component). */
-  readonly preferredProject?: MaybeUnknown<string>;
-  /** With an organization-wide scope: the projects `preferredProject` may name (any, when absent). */
-  readonly preferredCandidates?: readonly ProjectRef[];
-  readonly expiry: ExpirySpec;
-  readonly maxLifetimeDays: number;
   /** Scaleway name of the application and the policy. */
   readonly name: MaybeUnknown<string>;
   /** What the credential is for, in the user's words; the preset's description otherwise. */
@@ -104,41 +74,142 @@ export interface CredentialSpec {
   readonly paths: SpecPaths;
 }
 
-export interface ResolvedCredential {
-  readonly resourceName: string;
-  readonly name: string;
+/** The application's and the policy's name, description and tags. */
+export interface Identity {
   /** The preset's name, or `custom`. */
   readonly useCase: string;
+  readonly name: string;
   readonly description: string;
   readonly tags: readonly string[];
-  readonly organizationId: string;
-  /** Every project the credential reaches (in any rule), sorted by label, or "*" for all current and future projects. */
-  readonly projects: readonly ProjectRef[] | "*";
-  /** Every permission set the credential holds, sorted. */
-  readonly permissionSets: readonly string[];
+}
+
+/** Who may do what: the policy's rules and what they add up to. */
+export interface Access {
   /** The policy's rules: one scope each, no two with the same scope, sorted. */
   readonly rules: readonly Rule[];
+  /** Every permission set the credential holds, sorted. */
+  readonly permissionSets: readonly string[];
+  /** Every project the credential reaches (in any rule), sorted by label, or "*" for all current and future ones. */
+  readonly projects: readonly ProjectRef[] | "*";
   /** The key's Object Storage preferred project; set exactly when the sets include Object Storage. */
   readonly preferredProject?: ProjectRef;
+}
+
+export interface ResolvedCredential extends Identity, Access {
+  readonly resourceName: string;
+  readonly organizationId: string;
   readonly expiry: Expiry;
   readonly keys: ApiKeys;
   readonly plakar: PlakarForm;
   readonly delivery?: ResolvedDelivery;
 }
 
-export interface ResolveContext {
+export interface ResolveContext extends PresetData {
   readonly now: Date;
-  readonly catalog: Catalog;
-  readonly presets: ReadonlyMap<string, Preset>;
 }
 
 /** Tags this stack adds to every resource: `managed-by`, `stack` and `use-case`. */
 export const ADDED_TAGS = 3;
-export const CUSTOM_USE_CASE = "custom";
-export const SECRET_PROVIDER = "secret-provider";
 
 function sortedUnique(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
+}
+
+/** The spec's preset, looked up: `ok` is false when it is unknown to the catalog of presets (and reported). */
+export function presetOf(
+  spec: Pick<CredentialSpec, "preset" | "paths">,
+  data: PresetData,
+  issues: Issues,
+): { readonly preset?: Preset; readonly ok: boolean; readonly known: boolean; readonly useCase: MaybeUnknown<string> } {
+  if (spec.preset === undefined) return { ok: true, known: true, useCase: CUSTOM_USE_CASE };
+  if (!isKnown(spec.preset)) return { ok: true, known: false, useCase: UNKNOWN };
+  const preset = data.presets.get(spec.preset);
+  if (!preset) issues.add(spec.paths.preset, unknownPresetMessage(spec.preset, data.presets));
+  return { ...(preset ? { preset } : {}), ok: preset !== undefined, known: true, useCase: spec.preset };
+}
+
+/** The Scaleway name of the application and the policy, checked. */
+export function nameOf(spec: CredentialSpec, issues: Issues): MaybeUnknown<string> {
+  checkName(spec, issues);
+  return spec.name;
+}
+
+/** The description of the application, the policy and (with their generation) the keys. */
+export function descriptionOf(spec: CredentialSpec, data: PresetData, issues: Issues): MaybeUnknown<string> {
+  const { preset, useCase } = presetOf(spec, data, issues);
+  return describe(spec, useCase, preset, issues);
+}
+
+/** The tags of the application, the policy and the secret: the user's, and managed-by, stack and use-case. */
+export function tagsOf(spec: CredentialSpec, data: PresetData, issues: Issues): MaybeUnknown<readonly string[]> {
+  return checkTags(spec, presetOf(spec, data, issues).useCase, issues);
+}
+
+/** The name, description and tags of the application and the policy; UNKNOWN while one of them is not known. */
+export function identityOf(spec: CredentialSpec, data: PresetData, issues: Issues): MaybeUnknown<Identity> {
+  const { useCase } = presetOf(spec, data, issues);
+  const name = nameOf(spec, issues);
+  const description = descriptionOf(spec, data, issues);
+  const tags = tagsOf(spec, data, issues);
+  if (!isKnown(useCase) || !isKnown(name) || !isKnown(description) || !isKnown(tags)) return UNKNOWN;
+  return { useCase, name, description, tags };
+}
+
+/** The policy's rules, the sets and projects they add up to, and the key's preferred project. */
+export function accessOf(spec: CredentialSpec, data: PresetData, issues: Issues): MaybeUnknown<Access> | undefined {
+  const before = issues.count;
+  const { preset, ok, known } = presetOf(spec, data, issues);
+  const grants = resolveGrants(spec, preset, ok && known, data, issues);
+  const setsFailed = !ok || (isKnown(grants) && grants.some((g) => g.sets === undefined));
+  const preferred = resolvePreferredProject(spec, objectStorageScope(grants), setsFailed, issues);
+  const granted = knownGrants(grants);
+  const rules =
+    granted && isKnown(spec.organizationId) ? resolveRules(spec.organizationId, granted, issues) : undefined;
+  if (issues.count > before) return undefined;
+  if (!granted || !rules || preferred === null || !isKnown(preferred ?? null)) return UNKNOWN;
+  const preferredRef = preferred as ProjectRef | undefined;
+  return {
+    rules,
+    permissionSets: sortedUnique(granted.flatMap((g) => g.sets)),
+    projects: grantedProjects(granted),
+    ...(preferredRef ? { preferredProject: preferredRef } : {}),
+  };
+}
+
+/** The keys to hold now: their names, expiries and descriptions. */
+export function keysOf(
+  spec: CredentialSpec,
+  description: string,
+  nowMs: number,
+  issues: Issues,
+): { readonly expiry: Expiry; readonly keys: ApiKeys } | undefined {
+  const expiry = resolveExpiry(spec, nowMs, issues);
+  return expiry ? { expiry, keys: keysFor(spec.resourceName, expiry, nowMs, description) } : undefined;
+}
+
+/** Where the key is delivered, when it is: UNKNOWN while not known, undefined when refused or not delivered. */
+export function deliveryOf(
+  spec: CredentialSpec,
+  useCase: MaybeUnknown<string>,
+  issues: Issues,
+): MaybeUnknown<DeliveryLocation> | undefined {
+  return spec.delivery ? resolveDelivery(spec, useCase, issues) : undefined;
+}
+
+/** Plakar's form for a credential whose identity and access are known. */
+export function formOf(
+  identity: Pick<Identity, "name">,
+  access: Access,
+  preset: Preset | undefined,
+  region: string | undefined,
+  delivery: DeliveryLocation | undefined,
+): PlakarForm {
+  return plakarForm(
+    { name: identity.name, projects: access.projects, preferredProject: access.preferredProject },
+    preset,
+    region,
+    delivery,
+  );
 }
 
 /**
@@ -151,70 +222,38 @@ export function checkCredential(
   issues: Issues,
 ): ResolvedCredential | undefined {
   const before = issues.count;
-  const { paths } = spec;
-  let preset: Preset | undefined;
-  let presetOk = true;
-  if (spec.preset !== undefined && isKnown(spec.preset)) {
-    preset = ctx.presets.get(spec.preset);
-    if (!preset) {
-      presetOk = false;
-      issues.add(paths.preset, unknownPresetMessage(spec.preset, ctx.presets));
-    }
-  }
-  const presetKnown = spec.preset === undefined || isKnown(spec.preset);
-  const useCase = spec.preset === undefined ? CUSTOM_USE_CASE : isKnown(spec.preset) ? spec.preset : UNKNOWN;
-
-  const grants = resolveGrants(spec, preset, presetOk && presetKnown, ctx, issues);
-  const setsFailed = !presetOk || (isKnown(grants) && grants.some((g) => g.sets === undefined));
-  const preferred = resolvePreferredProject(spec, objectStorageScope(grants), setsFailed, issues);
-  const granted = knownGrants(grants);
-  const rules =
-    granted && isKnown(spec.organizationId) ? resolveRules(spec.organizationId, granted, issues) : undefined;
-  const expiry = resolveExpiry(spec, ctx.now.getTime(), issues);
-
-  checkName(spec, issues);
-  const description = describe(spec, useCase, preset, issues);
-  const tags = checkTags(spec, useCase, issues);
-  if (spec.region !== undefined) checkRegionText(spec.region, paths.region, issues);
-  const delivery = spec.delivery ? resolveDelivery(spec, useCase, issues) : undefined;
+  const identity = identityOf(spec, ctx, issues);
+  const access = accessOf(spec, ctx, issues);
+  const nowMs = ctx.now.getTime();
+  const expiry = resolveExpiry(spec, nowMs, issues);
+  if (spec.region !== undefined) checkRegionText(spec.region, spec.paths.region, issues);
+  const delivery = deliveryOf(spec, isKnown(identity) ? identity.useCase : UNKNOWN, issues);
 
   if (issues.count > before) return undefined;
   if (
     !isKnown(spec.organizationId) ||
-    !isKnown(spec.name) ||
-    !granted ||
-    !rules ||
-    preferred === null ||
-    !isKnown(preferred ?? null) ||
+    !isKnown(identity) ||
+    access === undefined ||
+    !isKnown(access) ||
     !expiry ||
-    !isKnown(description) ||
-    !isKnown(tags) ||
-    !isKnown(useCase) ||
     (spec.region !== undefined && !isKnown(spec.region)) ||
     (spec.delivery !== undefined && (!delivery || !isKnown(delivery)))
   ) {
     return undefined;
   }
-  const preferredRef = preferred as ProjectRef | undefined;
-  const projects = grantedProjects(granted);
   const location = delivery as DeliveryLocation | undefined;
-  const partial = {
+  const { preset } = presetOf(spec, ctx, issues);
+  const form = formOf(identity, access, preset, spec.region as string | undefined, location);
+  return {
     resourceName: spec.resourceName,
-    name: spec.name,
-    useCase,
-    description,
-    tags,
+    ...identity,
     organizationId: spec.organizationId,
-    projects,
-    permissionSets: sortedUnique(granted.flatMap((g) => g.sets)),
-    rules,
-    ...(preferredRef ? { preferredProject: preferredRef } : {}),
+    ...access,
     expiry,
-    keys: keysFor(spec.resourceName, expiry, ctx.now.getTime(), description),
+    keys: keysFor(spec.resourceName, expiry, nowMs, identity.description),
+    plakar: form,
+    ...(location ? { delivery: { ...location, tags: identity.tags, extraFields: deliveredExtraFields(form) } } : {}),
   };
-  const form = plakarForm(partial, preset, spec.region, location);
-  const delivered = location ? { delivery: { ...location, tags, extraFields: deliveredExtraFields(form) } } : {};
-  return { ...partial, plakar: form, ...delivered };
 }
 
 /** Resolves a spec whose values are all known, or throws a ConfigError listing every problem. */

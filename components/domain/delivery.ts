@@ -1,5 +1,5 @@
 /** Delivery: where a credential's current key is written in Scaleway Secret Manager, for Plakar's secret provider. */
-import { SECRET_PROVIDER, type CredentialSpec } from "./credential";
+import { SECRET_PROVIDER } from "./constants";
 import type { Issues } from "./errors";
 import { folderProblem } from "./schema";
 import type { ProjectRef } from "./scope";
@@ -28,8 +28,15 @@ export interface ResolvedDelivery extends DeliveryLocation {
   readonly extraFields: Readonly<Record<string, string>>;
 }
 
+/** What a delivery is decided from: the component's name, the delivery as written, and where it was written. */
+export interface DeliveryInput {
+  readonly resourceName: string;
+  readonly delivery?: DeliverySpec;
+  readonly paths: { readonly delivery: string };
+}
+
 export function resolveDelivery(
-  spec: CredentialSpec,
+  spec: DeliveryInput,
   useCase: MaybeUnknown<string>,
   issues: Issues,
 ): MaybeUnknown<DeliveryLocation> | undefined {

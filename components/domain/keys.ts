@@ -2,7 +2,6 @@
  * Expiry and keys: a pinned expiry (one key, no rotation) or a rotation schedule (the current key and, during the
  * overlap, the previous one), each key named after the component and, when rotated, its generation.
  */
-import type { CredentialSpec } from "./credential";
 import type { Issues } from "./errors";
 import { DAY_MS, isoSeconds, keySchedule, type ScheduledKey } from "./rotation";
 import { isKnown } from "./unknown";
@@ -14,6 +13,18 @@ export const LAST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
 export type ExpirySpec =
   | { readonly kind: "rotation"; readonly rotateEveryDays: number; readonly overlapDays: number }
   | { readonly kind: "pinned"; readonly expiresAt: MaybeUnknown<string> };
+
+/** What the expiry of a credential's keys is decided from, and where its fields were written. */
+export interface ExpiryInput {
+  readonly expiry: ExpirySpec;
+  readonly maxLifetimeDays: MaybeUnknown<number>;
+  readonly paths: {
+    readonly expiresAt: string;
+    readonly rotateEveryDays: string;
+    readonly overlapDays: string;
+    readonly maxLifetimeDays: string;
+  };
+}
 
 export type Expiry =
   | { readonly kind: "rotation"; readonly rotateEveryDays: number; readonly overlapDays: number }
@@ -35,8 +46,9 @@ export interface ApiKeys {
 }
 
 /** Checks the expiry against the clock and the lifetime cap; undefined when refused or not known yet. */
-export function resolveExpiry(spec: CredentialSpec, nowMs: number, issues: Issues): Expiry | undefined {
+export function resolveExpiry(spec: ExpiryInput, nowMs: number, issues: Issues): Expiry | undefined {
   const { paths, maxLifetimeDays } = spec;
+  if (!isKnown(maxLifetimeDays)) return undefined;
   const expiry = spec.expiry;
   if (expiry.kind === "pinned") {
     if (!isKnown(expiry.expiresAt)) return undefined;

@@ -3,12 +3,60 @@
  * checked against the catalog), and the Object Storage preferred project they need.
  */
 import { checkPermissionSet, isObjectStorageSet } from "./catalog";
-import type { CredentialSpec, ResolveContext, RuleSpec } from "./credential";
+import type { Catalog } from "./catalog";
 import type { Issues } from "./errors";
 import { PART_ROLES, type Preset } from "./schema";
 import { grantedProjects, type ProjectRef, type ScopeSpec } from "./scope";
 import { didYouMean } from "./suggest";
 import { allKnown, isKnown, type MaybeUnknown, UNKNOWN } from "./unknown";
+
+/** The shipped data the sets are checked against. */
+export interface PresetData {
+  readonly catalog: Catalog;
+  readonly presets: ReadonlyMap<string, Preset>;
+}
+type ResolveContext = PresetData;
+
+/** Where each field of one rule came from. */
+export interface RulePaths {
+  /** The rule as a whole: `credentials.<name>.rules[<i>]` or `args.rules[<i>]`. */
+  readonly base: string;
+  readonly projects: string;
+  readonly permissionSets: string;
+  readonly preset: string;
+  readonly part: string;
+}
+
+/** One rule as written: sets (explicit, a preset's, or a part of one) on one scope. */
+export interface RuleSpec {
+  readonly scope: ScopeSpec;
+  readonly permissionSets?: MaybeUnknown<readonly MaybeUnknown<string>[]>;
+  readonly preset?: MaybeUnknown<string>;
+  readonly part?: MaybeUnknown<string>;
+  readonly paths: RulePaths;
+}
+
+/** What a credential's access is decided from: its scope, sets, rules and preferred project, as written. */
+export interface AccessSpec {
+  /** The credential's projects; not used with `rules`. */
+  readonly scope: ScopeSpec;
+  readonly preset?: MaybeUnknown<string>;
+  readonly permissionSets?: MaybeUnknown<readonly MaybeUnknown<string>[]>;
+  /** For a preset made of parts: the project its `stagingProject` part goes to (the others go to `scope`). */
+  readonly stagingProject?: MaybeUnknown<ProjectRef>;
+  /** Several rules instead of `scope` + `permissionSets`; the preset then only names the use case. */
+  readonly rules?: MaybeUnknown<readonly RuleSpec[]>;
+  /** The Object Storage preferred project as written (labelled with an alias in the stack, its ID in the component). */
+  readonly preferredProject?: MaybeUnknown<ProjectRef>;
+  readonly paths: {
+    readonly base: string;
+    readonly projects: string;
+    readonly permissionSets: string;
+    readonly rules: string;
+    readonly stagingProject: string;
+    readonly preferredProject: string;
+  };
+}
 
 /** Sets on a scope, either of which may not be known yet; `sets` is undefined when one of them is refused. */
 export interface GrantSpec {
@@ -51,7 +99,7 @@ function checkedSets(
 
 /** The credential's sets without rules, sorted and deduplicated; undefined when one is refused. */
 export function resolvePermissionSets(
-  spec: CredentialSpec,
+  spec: AccessSpec,
   preset: Preset | undefined,
   ctx: ResolveContext,
   issues: Issues,
@@ -78,7 +126,7 @@ const withParts = (presets: ReadonlyMap<string, Preset>) =>
  * false when the credential's preset was refused or is not known yet: its sets are then not judged.
  */
 export function resolveGrants(
-  spec: CredentialSpec,
+  spec: AccessSpec,
   preset: Preset | undefined,
   presetOk: boolean,
   ctx: ResolveContext,
@@ -189,7 +237,7 @@ export function objectStorageScope(grants: MaybeUnknown<readonly GrantSpec[]>): 
  * Object Storage sets covers. Null when refused; UNKNOWN when it cannot be decided.
  */
 export function resolvePreferredProject(
-  spec: CredentialSpec,
+  spec: AccessSpec,
   scope: ReturnType<typeof objectStorageScope>,
   setsFailed: boolean,
   issues: Issues,
@@ -213,27 +261,29 @@ export function resolvePreferredProject(
   if (wanted !== undefined && !isKnown(wanted)) return UNKNOWN;
   if (!isKnown(projects)) return UNKNOWN;
   const split = spec.rules !== undefined || spec.stagingProject !== undefined;
-  const all = projects === "*";
-  const candidates = all ? (spec.preferredCandidates ?? []) : projects;
-  const names = candidates.map((p) => p.label);
+  // Every project of the organization is granted: any project will do.
+  if (projects === "*") {
+    if (wanted !== undefined) return wanted;
+    if (needsOne === UNKNOWN) return UNKNOWN;
+    issues.add(
+      path,
+      `required: Object Storage permission sets need a preferred project (the buckets' project) and ${split ? "they apply to" : "this credential has"} projects "*"; set ${field} to the buckets' project`,
+    );
+    return null;
+  }
+  const names = projects.map((p) => p.label);
   if (wanted !== undefined) {
-    const hit = candidates.find((p) => p.label === wanted);
-    if (hit) return hit;
-    if (all && spec.preferredCandidates === undefined) return { id: wanted.toLowerCase(), label: wanted };
-    const scopeText = all
-      ? "a declared project alias"
-      : split
-        ? "a project of a rule holding Object Storage sets"
-        : "one of this credential's projects";
-    issues.add(path, `"${wanted}" is not ${scopeText} (${names.join(", ")})${didYouMean(wanted, names)}`);
+    // Matched by ID; shown as it was written (the stack may give one project two aliases).
+    if (projects.some((p) => p.id === wanted.id)) return wanted;
+    const scopeText = split ? "a project of a rule holding Object Storage sets" : "one of this credential's projects";
+    issues.add(path, `"${wanted.label}" is not ${scopeText} (${names.join(", ")})${didYouMean(wanted.label, names)}`);
     return null;
   }
   if (needsOne === UNKNOWN) return UNKNOWN;
-  if (!all && projects.length === 1) return projects[0];
-  const has = all ? 'projects "*"' : `${projects.length} projects`;
+  if (projects.length === 1) return projects[0];
   issues.add(
     path,
-    `required: Object Storage permission sets need a preferred project (the buckets' project) and ${split ? `they apply to ${has}` : `this credential has ${has}`}; set ${field} to one of ${names.join(", ") || "its projects"}`,
+    `required: Object Storage permission sets need a preferred project (the buckets' project) and ${split ? `they apply to ${projects.length} projects` : `this credential has ${projects.length} projects`}; set ${field} to one of ${names.join(", ")}`,
   );
   return null;
 }
