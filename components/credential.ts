@@ -1,102 +1,61 @@
+/**
+ * What every credential component is made of: its arguments checked before anything is registered, then an IAM
+ * application, a policy whose principal is that application, the application's API keys (the current one and,
+ * during a rotation overlap, the previous one, handed out only once the policy exists) and, optionally, the current
+ * key written into Secret Manager. Each component class (PlakarCredential and one per Plakar use case) is a thin
+ * constructor over `planCredential` and `buildCredential`.
+ *
+ * Which resources exist is decided from which arguments are present and from the plain ones (rotation, retire,
+ * adopt), never from an Output's value. Each child's inputs come from the arguments it reads: when they are plain,
+ * the values themselves (a preview shows them and the policy pack judges them); when one is an Output, an Output
+ * checked once it resolves.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import * as scaleway from "@pulumiverse/scaleway";
-import { type ResolvedCredential, checkCredential, resolveCredential } from "./domain/credential";
-import { type ConfigIssue, configIssuesOf, formatIssue, Issues } from "./domain/errors";
-import { keyResourceName, scheduledGenerations } from "./domain/keys";
-import type { Rule } from "./domain/scope";
-import { type ArgValues, specOf, visibleNow } from "./args";
+import {
+  type ArgumentName,
+  ARGS_NAMING,
+  CredentialArgsError,
+  type CredentialKind,
+  holdsUnknown,
+  specFor,
+  visibleNow,
+} from "./args";
+import { COMPONENT_TYPES, LEGACY_CREDENTIAL_TYPE } from "./domain/constants";
+import {
+  type Access,
+  accessOf,
+  checkCredential,
+  type CredentialSpec,
+  deliveryOf,
+  descriptionOf,
+  formOf,
+  keysOf,
+  nameOf,
+  presetOf,
+  type ResolvedCredential,
+  tagsOf,
+} from "./domain/credential";
+import type { DeliveryLocation } from "./domain/delivery";
+import { type ConfigIssue, Issues } from "./domain/errors";
+import { type ApiKeys, keyResourceName, scheduledGenerations } from "./domain/keys";
+import { deliveredExtraFields, type PlakarForm } from "./domain/plakarForm";
 import { shippedData } from "./domain/presets";
+import type { Rule } from "./domain/scope";
+import { isKnown, type MaybeUnknown, UNKNOWN } from "./domain/unknown";
 import { SecretDelivery } from "./secretDelivery";
-import { ScalewayId } from "./domain/schema";
-
-/** Key rotation: a new key every `rotateEveryDays`, the previous one kept valid `overlapDays` longer. */
-export interface RotationArgs {
-  /** A new key every this many days (1–3650). @default 90 */
-  rotateEveryDays?: number;
-  /** How long the previous key stays valid after a new one is issued; less than rotateEveryDays. @default 14 */
-  overlapDays?: number;
-}
-
-/** Where the current key is written in Scaleway Secret Manager, for Plakar's secret provider to read. */
-export interface DeliveryArgs {
-  /** The project that holds the secret. */
-  projectId: pulumi.Input<string>;
-  /** The Secret Manager region: the region of Plakar's secret provider. @default "fr-par" */
-  region?: pulumi.Input<string>;
-  /** The secret's folder; the secret is named after the component. @default "/plakar/<stack>" */
-  path?: pulumi.Input<string>;
-}
-
-/** One policy rule: project-scoped permission sets on one scope. */
-export interface RuleArgs {
-  /** The projects the rule reaches (their IDs). Required unless allProjects is true. */
-  projectIds?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Grant every current and future project of the organization instead of projectIds. @default false */
-  allProjects?: boolean;
-  /** Project-scoped permission sets. */
-  permissionSets?: pulumi.Input<pulumi.Input<string>[]>;
-}
-
-/** An application and its policy made by hand, to take over instead of creating new ones. */
-export interface AdoptArgs {
-  /** The application's ID. */
-  applicationId: string;
-  /** The ID of the policy whose principal is that application. */
-  policyId: string;
-}
-
-/** The arguments of a PlakarCredential. Values that decide which resources exist are plain; the rest are Inputs. */
-export interface PlakarCredentialArgs {
-  /** The Scaleway organization's ID. */
-  organizationId: pulumi.Input<string>;
-  /** The projects the credential reaches (their IDs). Required unless allProjects is true. */
-  projectIds?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Grant every current and future project of the organization instead of projectIds. @default false */
-  allProjects?: boolean;
-  /** A Plakar use case from presets/: inventory, secret-provider, object-storage, ... */
-  preset?: pulumi.Input<string>;
-  /** Project-scoped permission sets, instead of or added to the preset's. */
-  permissionSets?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Several rules, each its own projects and sets, instead of projectIds/allProjects and permissionSets. */
-  rules?: RuleArgs[];
-  /** The key's Object Storage preferred project; required with Object Storage sets on several projects. */
-  preferredProjectId?: pulumi.Input<string>;
-  /** Key rotation. Ignored with expiresAt. @default { rotateEveryDays: 90, overlapDays: 14 } */
-  rotation?: RotationArgs;
-  /** Pins the key's expiry (RFC 3339) and turns rotation off. */
-  expiresAt?: pulumi.Input<string>;
-  /** No key may live longer than this many days. @default 365 */
-  maxLifetimeDays?: number;
-  /** Scaleway name of the application and the policy. @default "plakar-<stack>-<component name>" */
-  name?: pulumi.Input<string>;
-  /** What the credential is for; written into the descriptions. @default the preset's description */
-  description?: pulumi.Input<string>;
-  /** Tags for every resource, besides managed-by, stack and use-case. @default [] */
-  tags?: pulumi.Input<pulumi.Input<string>[]>;
-  /** The region Plakar's form asks for: the secrets' region (secret provider, Secret Manager backup). @default none */
-  region?: pulumi.Input<string>;
-  /** Also write the current key into a Secret Manager secret. @default none: stack outputs only */
-  delivery?: DeliveryArgs;
-  /**
-   * Retire the credential: revoke its keys (and the delivered key), keep the application, policy and secret but
-   * unprotected, so that removing the component in the next update deletes them cleanly. @default false
-   */
-  retire?: boolean;
-  /**
-   * Take over an application and its policy made by hand instead of creating them (Pulumi's `import`), by their
-   * plain IDs. Keys made by hand are never adopted: the component issues its own. @default none
-   */
-  adopt?: AdoptArgs;
-}
 
 /** A key as handed out, without its secret (see `secretKey`). */
 export interface IssuedKey {
+  /** The key's access key (empty once revoked). */
   accessKey: string;
+  /** When the key expires (RFC 3339). */
   expiresAt: string;
   /** First day of the key's rotation generation; absent for a pinned expiry. */
   generation?: string;
 }
 
+/** The keys in force. */
 export interface IssuedKeys {
   /** The key in use. */
   current: IssuedKey;
@@ -104,19 +63,51 @@ export interface IssuedKeys {
   previous?: IssuedKey;
 }
 
+/** The Secret Manager secret a credential's current key is written into. */
 export interface DeliveryInfo {
   /** The bare secret ID Plakar references (`<secret_id>#<field>`). */
   secretId: string;
   /** The secret's full path: `<folder>/<name>`. */
   path: string;
+  /** The project that holds the secret. */
   projectId: string;
+  /** The secret's region. */
   region: string;
 }
 
-/** A line of Plakar's form: a value, or a hint when the stack cannot know it. */
+/** What the credential may do, as its policy says it. */
+export interface CredentialAccess {
+  /** The use case: the preset's name, or "custom". */
+  useCase: string;
+  /** The policy's rules: each its projects (or all projects) and its permission sets. */
+  rules: PolicyRule[];
+  /** Every permission set the credential holds, in any rule, sorted. */
+  permissionSets: string[];
+  /** Every project a rule reaches, sorted (empty when a rule reaches all projects). */
+  projectIds: string[];
+  /** True when a rule reaches every current and future project of the organization. */
+  allProjects: boolean;
+  /** The key's Object Storage preferred project; set exactly when it holds Object Storage sets. */
+  preferredProjectId?: string;
+}
+
+/** One rule of the credential's policy: permission sets on one scope. */
+export interface PolicyRule {
+  /** The projects the rule reaches (absent for all projects). */
+  projectIds?: string[];
+  /** True when the rule reaches every current and future project of the organization. */
+  allProjects?: boolean;
+  /** The permission sets, sorted. */
+  permissionSets: string[];
+}
+
+/** A line of Plakar's form: a value, or a hint when the program cannot know it. */
 export interface PlakarField {
+  /** The field as Plakar labels it. */
   label: string;
+  /** What to type, when known (never a secret key). */
   value?: string;
+  /** What to type, when the program cannot know it. */
   hint?: string;
 }
 
@@ -126,282 +117,502 @@ export interface PlakarInstructions {
   integration: string;
   /** For a delivered credential: the secret Plakar's secret provider reads. */
   secretId?: string;
+  /** Plakar's form, field by field, in the order of its page. */
   fields: PlakarField[];
 }
 
-/** Options of a PlakarCredential: Pulumi's, and the clock. */
-export interface PlakarCredentialOptions extends pulumi.ComponentResourceOptions {
+/** Options of a credential component: Pulumi's, and the clock. */
+export interface CredentialOptions extends pulumi.ComponentResourceOptions {
   /**
    * The time that decides the key generations. Leave it to the real time; the offline plan sets it to preview a
-   * date. `protect` applies to the application, the policy and the secret, never to keys or the component itself.
+   * date (TypeScript only).
    */
   now?: Date;
 }
 
-/** Raised when the arguments are refused: every problem, each with its `args.` key path. */
-export class PlakarCredentialArgsError extends pulumi.RunError {
-  readonly issues: readonly ConfigIssue[];
-  constructor(name: string, issues: readonly ConfigIssue[]) {
-    super(`invalid arguments for PlakarCredential "${name}":\n${issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`);
-    this.name = "PlakarCredentialArgsError";
-    this.issues = issues;
-  }
+/** What every credential component outputs. */
+export interface CredentialOutputs {
+  readonly applicationId: pulumi.Output<string>;
+  readonly policyId: pulumi.Output<string>;
+  readonly accessKey: pulumi.Output<string>;
+  readonly secretKey: pulumi.Output<string>;
+  readonly previousSecretKey?: pulumi.Output<string>;
+  readonly expiresAt: pulumi.Output<string>;
+  readonly keys: pulumi.Output<IssuedKeys>;
+  readonly access: pulumi.Output<CredentialAccess>;
+  readonly delivery?: pulumi.Output<DeliveryInfo>;
+  readonly plakar: pulumi.Output<PlakarInstructions>;
 }
 
-/** The type token before the component package: kept as an alias so upgrading stacks replace nothing. */
-const LEGACY_TYPE = "plakar-scaleway-iam:iam:Credential";
+/** Everything decided before the component registers: its arguments checked, its keys named. */
+export interface CredentialPlan {
+  readonly kind: CredentialKind;
+  readonly name: string;
+  readonly stack: string;
+  readonly now: Date;
+  readonly args: Readonly<Record<string, unknown>>;
+  /** The arguments as seen at construction: every Output replaced by UNKNOWN. */
+  readonly visible: Readonly<Record<string, unknown>>;
+  readonly spec: CredentialSpec;
+  /** The whole credential, when no argument is an Output. */
+  readonly resolved?: ResolvedCredential;
+  readonly retired: boolean;
+  /**
+   * The component's own inputs: only a plain flag (never arguments holding Outputs, which crash this SDK), so that a
+   * preview shows the credential is retired and check-preview lets it lose its keys.
+   */
+  readonly componentInputs: { readonly retired?: true };
+  /** Options for the component itself: Pulumi's, without `now`, with the aliases that keep old URNs. */
+  readonly componentOptions: pulumi.ComponentResourceOptions;
+}
+
+/** The arguments given as a plain object of values: anything else is refused at `args`. */
+function argumentValues(kind: CredentialKind, name: string, args: unknown): Record<string, unknown> {
+  if (args !== null && typeof args === "object" && !Array.isArray(args) && !pulumi.Output.isInstance(args)) {
+    return args as Record<string, unknown>;
+  }
+  throw new CredentialArgsError(kind, name, [{ path: "args", message: "must be an object of arguments" }]);
+}
 
 /**
- * One Plakar credential: an IAM application, a policy whose principal is that application (one scope per rule),
- * and the application's API keys (the current one and, during a rotation overlap, the previous one), optionally
- * delivered to Secret Manager. Keys are handed out only once the policy exists.
+ * Checks a component's arguments and options before anything is registered (the shape first, every problem of it
+ * at once; then what the values mean), and decides what it is made of. Throws CredentialArgsError.
  */
-export class PlakarCredential extends pulumi.ComponentResource {
-  /** The IAM application's ID. */
-  public readonly applicationId: pulumi.Output<string>;
-  /** The policy's ID. */
-  public readonly policyId: pulumi.Output<string>;
-  /** The current key's access key; resolves only once the policy exists. */
-  public readonly accessKey: pulumi.Output<string>;
-  /** The current key's secret key: always a Pulumi secret. */
-  public readonly secretKey: pulumi.Output<string>;
-  /** The previous key's secret key during a rotation overlap: always a Pulumi secret. */
-  public readonly previousSecretKey?: pulumi.Output<string>;
-  /** When the current key expires (RFC 3339). */
-  public readonly expiresAt: pulumi.Output<string>;
-  /** The keys in force: current and, during an overlap, previous. */
-  public readonly keys: pulumi.Output<IssuedKeys>;
-  /** The Secret Manager secret holding the current key, when delivered. */
-  public readonly delivery?: pulumi.Output<DeliveryInfo>;
-  /** What to type into Plakar. */
-  public readonly plakar: pulumi.Output<PlakarInstructions>;
+export function planCredential(
+  kind: CredentialKind,
+  name: string,
+  rawArgs: unknown,
+  opts: CredentialOptions | undefined,
+): CredentialPlan {
+  const args = argumentValues(kind, name, rawArgs);
+  const stack = pulumi.getStack();
+  const issues = new Issues();
+  const now = opts?.now ?? new Date();
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    issues.add("opts.now", "must be a valid Date (leave it out to use the real time)");
+  }
+  const visible = visibleNow(args) as Record<string, unknown>;
+  const spec = specFor(kind, name, stack, visible, ARGS_NAMING, issues);
+  const resolved = issues.count === 0 ? checkCredential(spec, { ...shippedData(), now }, issues) : undefined;
+  if (issues.count > 0) throw new CredentialArgsError(kind, name, issues.list);
 
-  constructor(name: string, args: PlakarCredentialArgs, opts?: PlakarCredentialOptions) {
-    // Every check that can run now runs before anything is registered, the component itself included.
-    const stack = pulumi.getStack();
-    const now = opts?.now ?? new Date();
-    const ctx = { ...shippedData(), now };
-    const issues = new Issues();
-    const spec = specOf(name, stack, visibleNow(args) as ArgValues, issues);
-    const adopt = adoptOf(args.adopt, issues);
-    if (args.retire !== undefined && typeof args.retire !== "boolean") {
-      issues.add("args.retire", "must be a plain boolean");
-    }
-    // The shape first, every problem of it at once; then what the values mean, every problem at once.
-    const resolvedNow = issues.count === 0 ? checkCredential(spec, ctx, issues) : undefined;
-    if (issues.count > 0) throw new PlakarCredentialArgsError(name, issues.list);
-    // A retired credential is on its way out: nothing of it may block its removal in the next update.
-    const retired = args.retire === true;
+  const retired = args.retire === true;
+  const { now: _now, ...options } = opts ?? {};
+  const aliases = kind === "PlakarCredential" ? [] : [{ type: COMPONENT_TYPES.PlakarCredential }];
+  return {
+    kind,
+    name,
+    stack,
+    now,
+    args,
+    visible,
+    spec,
+    ...(resolved ? { resolved } : {}),
+    retired,
+    componentInputs: retired ? { retired: true } : {},
+    componentOptions: {
+      ...options,
+      // A retired credential is on its way out: nothing of it may block its removal in the next update.
+      ...(retired ? { protect: false } : {}),
+      aliases: [...(options.aliases ?? []), ...aliases, { type: LEGACY_CREDENTIAL_TYPE }],
+    },
+  };
+}
 
-    const { now: _now, protect, ...componentOpts } = opts ?? {};
-    super(
-      "plakar-scaleway-iam:index:PlakarCredential",
-      name,
-      // Only a plain flag (never args holding Outputs, which crash this SDK): a preview shows the credential is
-      // retired, so check-preview lets it lose its keys even where nothing was protected to tell.
-      retired ? { retired: true } : {},
-      {
-        ...componentOpts,
-        aliases: [...(componentOpts.aliases ?? []), { type: LEGACY_TYPE }],
-      },
-    );
-    const protectChildren = (protect ?? false) && !retired;
+/** The arguments each part of a credential is computed from: a part waits only for these. */
+const READS = {
+  name: ["name"],
+  useCase: ["preset", "readOnly"],
+  description: ["description", "preset", "readOnly"],
+  tags: ["tags", "preset", "readOnly"],
+  access: [
+    "organizationId",
+    "projectIds",
+    "allProjects",
+    "preset",
+    "readOnly",
+    "permissionSets",
+    "rules",
+    "preferredProjectId",
+    "stagingProjectId",
+  ],
+  keys: ["description", "preset", "readOnly", "expiresAt", "maxLifetimeDays"],
+  location: ["delivery", "preset", "readOnly"],
+} as const;
 
-    // The rest of the checks run once every Output resolves; a refusal fails every child's registration.
-    const resolved: pulumi.Output<ResolvedCredential> = resolvedNow
-      ? pulumi.output(resolvedNow)
-      : pulumi.output(args as unknown as pulumi.Input<ArgValues>).apply((values) => {
-          const late = new Issues();
-          const full = specOf(name, stack, values, late);
-          if (late.count > 0) throw new PlakarCredentialArgsError(name, late.list);
-          try {
-            return resolveCredential(full, ctx);
-          } catch (err) {
-            throw new PlakarCredentialArgsError(name, configIssuesOf(err) ?? [{ path: "args", message: String(err) }]);
-          }
-        });
+/** Plakar's form reads nearly everything: the name, the access, the region, the delivery. */
+const FORM_READS: readonly ArgumentName[] = [...READS.name, ...READS.access, "delivery", "region"];
 
-    const application = new scaleway.iam.Application(
-      `${name}-app`,
-      {
-        name: resolved.name,
-        description: resolved.description,
-        organizationId: resolved.organizationId,
-        tags: resolved.tags.apply((t) => [...t]),
-      },
-      { parent: this, protect: protectChildren, ...(adopt ? { import: adopt.applicationId } : {}) },
-    );
+/** `f` of a value that is plain or an Output: plain stays plain, so a preview shows it. */
+function map<T, U>(value: T | pulumi.Output<T>, f: (v: T) => U): U | pulumi.Output<U> {
+  return pulumi.Output.isInstance(value) ? value.apply(f) : f(value as T);
+}
 
-    const policy = new scaleway.iam.Policy(
-      `${name}-policy`,
-      {
-        name: resolved.name,
-        description: resolved.description,
-        organizationId: resolved.organizationId,
-        tags: resolved.tags.apply((t) => [...t]),
-        applicationId: application.id,
-        rules: resolved.rules.apply((rules) => rules.map(toPolicyRule)),
-      },
-      { parent: this, protect: protectChildren, ...(adopt ? { import: adopt.policyId } : {}) },
-    );
+/** `f` of two values, each plain or an Output: plain when both are. */
+function both<A, B, U>(a: A | pulumi.Output<A>, b: B | pulumi.Output<B>, f: (a: A, b: B) => U): U | pulumi.Output<U> {
+  if (!pulumi.Output.isInstance(a) && !pulumi.Output.isInstance(b)) return f(a as A, b as B);
+  return pulumi.all([out(a), out(b)]).apply(([x, y]) => f(x as A, y as B));
+}
 
-    // Which keys exist is known now (the rotation is plain); what they hold comes from the resolved credential.
-    const generations = retired ? {} : scheduledGenerations(spec.expiry, now.getTime());
-    const issueKey = (slot: "current" | "previous", generation: string | undefined) => {
-      const wanted = resolved.apply((r) => {
-        const key = r.keys[slot];
-        if (!key) throw new Error(`internal: no ${slot} key resolved for generation ${generation}`);
-        return key;
-      });
-      const apiKey = new scaleway.iam.ApiKey(
-        keyResourceName(name, generation),
-        {
-          applicationId: application.id,
-          description: wanted.description,
-          expiresAt: wanted.expiresAt,
-          defaultProjectId: resolved.apply((r) => r.preferredProject?.id),
-        },
-        {
-          parent: this,
-          dependsOn: [policy],
-          // Never protected: rotation must be able to delete old keys. A rotated key keeps the expiry it was created
-          // with: a new overlapDays must not replace the live key in place (the provider replaces on expiresAt); it
-          // applies from the next generation.
-          protect: false,
-          ...(generation ? { ignoreChanges: ["expiresAt"] } : {}),
-        },
-      );
-      return {
-        // Resolves only once the policy exists as well as the key.
-        accessKey: pulumi.all([apiKey.accessKey, policy.id]).apply(([accessKey]) => accessKey),
-        // The provider marks secretKey secret, but only the engine honours that; wrap it ourselves.
-        secretKey: pulumi.secret(apiKey.secretKey),
-        // The key's actual expiry (what check-expiry must judge), not the one resolved today.
-        expiresAt: pulumi.all([apiKey.expiresAt, wanted]).apply(([actual, w]) => actual ?? w.expiresAt),
-        generation,
-      };
+/** A value that is plain or an Output, as an Output (for outputs, which are always Outputs). */
+function out<T>(value: T | pulumi.Output<T>): pulumi.Output<T> {
+  return pulumi.Output.isInstance(value) ? value : pulumi.output(value as never);
+}
+
+/** A value, plain when every argument it reads is, else an Output. */
+type Part<T> = T | pulumi.Output<T>;
+
+/** The parts of a credential: plain when the arguments they read are, else Outputs checked when they resolve. */
+interface Parts {
+  readonly name: Part<string>;
+  readonly useCase: Part<string>;
+  readonly description: Part<string>;
+  readonly tags: Part<readonly string[]>;
+  readonly access: Part<Access>;
+  readonly keys: Part<ApiKeys>;
+  /** Where the key is delivered, when it is. */
+  readonly location?: Part<DeliveryLocation>;
+  /** The plain values the delivered secret holds beside the key (Plakar's form's project ID, region). */
+  readonly extraFields?: Part<Record<string, string>>;
+  readonly form: Part<PlakarForm>;
+}
+
+/**
+ * The one refusal of a credential whose arguments resolve later, whichever part finds it first. In an update, every
+ * part throws the same error (see CredentialArgsError), so Pulumi reports it once and creates nothing of the
+ * credential (the gate). In a preview, it is logged once as an error of the component, and the parts it spoils
+ * become unknown, so the preview still completes and fails with that one error.
+ */
+class Refusal {
+  private error?: CredentialArgsError;
+  constructor(
+    private readonly plan: CredentialPlan,
+    private readonly component: pulumi.Resource,
+  ) {}
+
+  /** The refusal, as an error: thrown in an update. */
+  fail(issues: readonly ConfigIssue[]): never {
+    throw this.record(issues);
+  }
+
+  /** The refusal, in a preview: logged once, and what it spoils becomes unknown. */
+  preview(issues: readonly ConfigIssue[]): never {
+    const first = this.error === undefined;
+    const error = this.record(issues);
+    if (first) void pulumi.log.error(error.message, this.component);
+    return pulumi.unknown as never;
+  }
+
+  private record(issues: readonly ConfigIssue[]): CredentialArgsError {
+    if (this.error) this.error.add(issues);
+    else this.error = new CredentialArgsError(this.plan.kind, this.plan.name, issues);
+    return this.error;
+  }
+}
+
+function partsOf(plan: CredentialPlan, refusal: Refusal, gate: Promise<unknown> | undefined): Parts {
+  const { resolved } = plan;
+  if (resolved) {
+    return {
+      name: resolved.name,
+      useCase: resolved.useCase,
+      description: resolved.description,
+      tags: resolved.tags,
+      access: resolved,
+      keys: resolved.keys,
+      ...(resolved.delivery ? { location: resolved.delivery, extraFields: resolved.delivery.extraFields } : {}),
+      form: resolved.plakar,
     };
-    // A retired credential holds no key: its outputs are empty, its secret keeps no version.
-    const revoked = {
-      accessKey: pulumi.output(""),
-      secretKey: pulumi.secret(""),
-      expiresAt: pulumi.output(""),
-      generation: undefined,
+  }
+  const data = shippedData();
+  const nowMs = plan.now.getTime();
+  /**
+   * A part computed from the arguments it reads: now, or once those that are Outputs resolve. `compute` reports what
+   * it refuses to `issues` (thrown as the component's CredentialArgsError) and returns the part.
+   */
+  const part = <T>(
+    reads: readonly ArgumentName[],
+    compute: (spec: CredentialSpec, issues: Issues) => MaybeUnknown<T> | undefined,
+  ): T | pulumi.Output<T> => {
+    const run = (spec: CredentialSpec, issues: Issues): T => {
+      const value = compute(spec, issues);
+      if (issues.count > 0) return pulumi.runtime.isDryRun() ? refusal.preview(issues.list) : refusal.fail(issues.list);
+      if (value === undefined || !isKnown(value)) {
+        throw new Error(`internal: a part of ${plan.kind} "${plan.name}" is still unknown with every argument known`);
+      }
+      return value;
     };
-    const current = retired ? revoked : issueKey("current", generations.current?.generation);
-    const previous = generations.previous ? issueKey("previous", generations.previous.generation) : undefined;
-
-    let secretId: pulumi.Output<string | undefined> = pulumi.output(undefined);
-    if (spec.delivery) {
-      const where = resolved.apply((r) => {
-        if (!r.delivery) throw new Error("internal: delivery requested but not resolved");
-        return r.delivery;
-      });
-      const delivery = new SecretDelivery(
-        `${name}-delivery`,
-        {
-          secretName: name,
-          folder: where.folder,
-          projectId: where.project.id,
-          region: where.region,
-          tags: where.tags.apply((t) => [...t]),
-          extraFields: where.extraFields,
-          accessKey: current.accessKey,
-          secretKey: current.secretKey,
-          generation: current.generation,
-          protect: protectChildren,
-          revoked: retired,
-        },
-        { parent: this },
-      );
-      secretId = delivery.secretId;
-      this.delivery = pulumi.all([delivery.secretId, where]).apply(([id, w]) => ({
-        secretId: id,
-        path: w.fullPath,
-        projectId: w.project.id,
-        region: w.region,
-      }));
-    }
-
-    this.applicationId = application.id;
-    this.policyId = policy.id;
-    this.accessKey = current.accessKey;
-    this.secretKey = current.secretKey;
-    this.expiresAt = current.expiresAt;
-    if (previous) this.previousSecretKey = previous.secretKey;
-    const issued = (k: typeof current) =>
-      pulumi.all([k.accessKey, k.expiresAt]).apply(([accessKey, expiresAt]): IssuedKey => ({
-        accessKey,
-        expiresAt,
-        ...(k.generation ? { generation: k.generation } : {}),
-      }));
-    this.keys = pulumi
-      .all([issued(current), previous ? issued(previous) : pulumi.output(undefined)])
-      .apply(([c, p]): IssuedKeys => (p ? { current: c, previous: p } : { current: c }));
-    this.plakar = pulumi
-      .all([resolved, current.accessKey, secretId])
-      .apply(([r, accessKey, id]) => plakarInstructions(r, accessKey, id));
-
-    this.registerOutputs({
-      applicationId: this.applicationId,
-      policyId: this.policyId,
-      accessKey: this.accessKey,
-      secretKey: this.secretKey,
-      previousSecretKey: this.previousSecretKey,
-      expiresAt: this.expiresAt,
-      keys: this.keys,
-      delivery: this.delivery,
-      plakar: this.plakar,
+    const late = reads.filter((r) => holdsUnknown(plan.visible[r]));
+    if (late.length === 0) return run(plan.spec, new Issues());
+    const given = Object.fromEntries(late.map((r) => [r, plan.args[r]]));
+    return pulumi.output(given).apply(async (values) => {
+      // In an update, the whole credential is checked first: a refusal is the one the gate found.
+      if (gate) await gate;
+      const issues = new Issues();
+      const visible = { ...plan.visible, ...(visibleNow(values) as Record<string, unknown>) };
+      return run(specFor(plan.kind, plan.name, plan.stack, visible, ARGS_NAMING, issues), issues);
     });
-  }
+  };
+  /** Plakar's form, once the name, the access and the delivery location are known and accepted. */
+  const whole = (s: CredentialSpec, i: Issues) => {
+    const name = nameOf(s, i);
+    const { preset, useCase } = presetOf(s, data, i);
+    const access = accessOf(s, data, i);
+    if (!isKnown(name) || access === undefined || !isKnown(access)) return undefined;
+    const location = deliveryOf(s, useCase, i);
+    if (location === UNKNOWN) return undefined;
+    return { form: formOf({ name }, access, preset, s.region as string | undefined, location) };
+  };
+  return {
+    name: part(READS.name, (s, i) => nameOf(s, i)),
+    useCase: part(READS.useCase, (s, i) => presetOf(s, data, i).useCase),
+    description: part(READS.description, (s, i) => descriptionOf(s, data, i)),
+    tags: part(READS.tags, (s, i) => tagsOf(s, data, i)),
+    access: part(READS.access, (s, i) => accessOf(s, data, i)),
+    keys: part(READS.keys, (s, i) => {
+      const description = descriptionOf(s, data, i);
+      return isKnown(description) ? keysOf(s, description, nowMs, i)?.keys : undefined;
+    }),
+    ...(plan.spec.delivery
+      ? {
+          location: part(READS.location, (s, i) => {
+            const location = deliveryOf(s, presetOf(s, data, i).useCase, i);
+            if (location === undefined && i.count === 0) {
+              // Present when the component was built (so its secret exists), gone once resolved.
+              i.add(s.paths.delivery, "resolved to no value: give { projectId, region, path }, or leave delivery out");
+            }
+            return location;
+          }),
+          extraFields: part(FORM_READS, (s, i) => {
+            const w = whole(s, i);
+            return w && deliveredExtraFields(w.form);
+          }),
+        }
+      : {}),
+    form: part(FORM_READS, (s, i) => whole(s, i)?.form),
+  };
 }
 
-/** `args.adopt`, checked before anything is registered: two plain IDs, since Pulumi reads `import` at registration. */
-function adoptOf(value: unknown, issues: Issues): AdoptArgs | undefined {
-  if (value === undefined) return undefined;
-  const known = ["applicationId", "policyId"] as const;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    issues.add("args.adopt", "must be a plain object { applicationId, policyId }");
-    return undefined;
-  }
-  const given = value as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!(known as readonly string[]).includes(key)) {
-      issues.add(`args.adopt.${key}`, `unknown argument; known here: ${known.join(", ")}`);
-    }
-  }
-  const ids = known.map((key) => {
-    const parsed = ScalewayId.safeParse(given[key]);
-    if (!parsed.success) {
-      issues.add(
-        `args.adopt.${key}`,
-        "must be a plain Scaleway ID (a UUID), not an Output: Pulumi reads the import ID when it registers",
-      );
-    }
-    return parsed.data;
+/**
+ * In an update, when an argument is an Output: every argument resolved and the whole credential checked, before any
+ * of its resources is created (a refusal then leaves nothing half-made). A plain promise, so that waiting for it
+ * adds no dependency. A preview does not wait: it shows what is known.
+ */
+function lateGate(plan: CredentialPlan, refusal: Refusal): Promise<pulumi.Resource[]> | undefined {
+  if (plan.resolved || pulumi.runtime.isDryRun()) return undefined;
+  const gate = new Promise<pulumi.Resource[]>((resolve, reject) => {
+    pulumi.output(plan.args).apply((values) => {
+      const issues = new Issues();
+      const visible = visibleNow(values) as Record<string, unknown>;
+      const spec = specFor(plan.kind, plan.name, plan.stack, visible, ARGS_NAMING, issues);
+      if (issues.count === 0) checkCredential(spec, { ...shippedData(), now: plan.now }, issues);
+      if (issues.count === 0) return resolve([]);
+      try {
+        refusal.fail(issues.list);
+      } catch (err) {
+        reject(err);
+      }
+    });
   });
-  return ids[0] && ids[1] ? { applicationId: ids[0], policyId: ids[1] } : undefined;
+  // Whoever waits for the gate reports its refusal; the gate itself is not a second report.
+  gate.catch(() => undefined);
+  return gate;
 }
 
-function toPolicyRule(rule: Rule) {
+function accessInfo(useCase: string, access: Access): CredentialAccess {
+  return {
+    useCase,
+    rules: access.rules.map(policyRule),
+    permissionSets: [...access.permissionSets],
+    projectIds: access.projects === "*" ? [] : [...new Set(access.projects.map((p) => p.id))].sort(),
+    allProjects: access.projects === "*",
+    ...(access.preferredProject ? { preferredProjectId: access.preferredProject.id } : {}),
+  };
+}
+
+function policyRule(rule: Rule): PolicyRule {
+  return "organizationId" in rule
+    ? { allProjects: true, permissionSets: [...rule.permissionSetNames] }
+    : { projectIds: [...rule.projectIds], permissionSets: [...rule.permissionSetNames] };
+}
+
+function scalewayRule(rule: Rule) {
   return "organizationId" in rule
     ? { organizationId: rule.organizationId, permissionSetNames: [...rule.permissionSetNames] }
     : { projectIds: [...rule.projectIds], permissionSetNames: [...rule.permissionSetNames] };
 }
 
-function plakarInstructions(r: ResolvedCredential, accessKey: string, id: string | undefined): PlakarInstructions {
+/** Where Plakar's secret key field comes from, for a credential that is not delivered: never the key itself. */
+export const SECRET_KEY_HINT = "the component's secretKey output (a Pulumi secret)";
+
+function plakarInstructions(form: PlakarForm, accessKey: string, secretId: string | undefined): PlakarInstructions {
   return {
-    integration: r.plakar.integration,
-    ...(id !== undefined ? { secretId: id } : {}),
-    fields: r.plakar.fields.map((field): PlakarField => {
-      if (id !== undefined && field.secretField) return { label: field.label, value: `${id}#${field.secretField}` };
-      if (field.from === "accessKey") return { label: field.label, value: accessKey };
-      if (field.from === "secretKey") {
-        return { label: field.label, hint: "the secretKey output: pulumi stack output --show-secrets credentials" };
+    integration: form.integration,
+    ...(secretId !== undefined ? { secretId } : {}),
+    fields: form.fields.map((field): PlakarField => {
+      if (secretId !== undefined && field.secretField) {
+        return { label: field.label, value: `${secretId}#${field.secretField}` };
       }
+      if (field.from === "accessKey") return { label: field.label, value: accessKey };
+      if (field.from === "secretKey") return { label: field.label, hint: SECRET_KEY_HINT };
       return field.value !== undefined
         ? { label: field.label, value: field.value }
         : { label: field.label, ...(field.hint ? { hint: field.hint } : {}) };
     }),
+  };
+}
+
+/** Registers the credential's resources under `parent`, the component, and returns its outputs. */
+export function buildCredential(parent: pulumi.ComponentResource, plan: CredentialPlan): CredentialOutputs {
+  const { name, retired } = plan;
+  const refusal = new Refusal(plan, parent);
+  const gate = lateGate(plan, refusal);
+  const parts = partsOf(plan, refusal, gate);
+  const adopt = plan.args.adopt as { applicationId: string; policyId: string } | undefined;
+  const retainOnDelete = plan.componentOptions.retainOnDelete;
+  // The application, the policy and the secret inherit `protect` from the component (and so from whatever
+  // encloses it), but for a retired credential; `retainOnDelete`, which Pulumi does not pass down, is given here.
+  const kept: pulumi.CustomResourceOptions = {
+    parent,
+    ...(retired ? { protect: false } : {}),
+    ...(retainOnDelete !== undefined ? { retainOnDelete } : {}),
+  };
+
+  const application = new scaleway.iam.Application(
+    `${name}-app`,
+    {
+      name: parts.name,
+      description: parts.description,
+      organizationId: plan.args.organizationId as pulumi.Input<string>,
+      tags: map(parts.tags, (t) => [...t]),
+    },
+    { ...kept, ...(gate ? { dependsOn: gate } : {}), ...(adopt ? { import: adopt.applicationId } : {}) },
+  );
+
+  const policy = new scaleway.iam.Policy(
+    `${name}-policy`,
+    {
+      name: parts.name,
+      description: parts.description,
+      organizationId: plan.args.organizationId as pulumi.Input<string>,
+      tags: map(parts.tags, (t) => [...t]),
+      applicationId: application.id,
+      rules: map(parts.access, (a) => a.rules.map(scalewayRule)),
+    },
+    { ...kept, ...(adopt ? { import: adopt.policyId } : {}) },
+  );
+
+  // Which keys exist is known now (the rotation is plain); what they hold comes from the parts.
+  const generations = retired ? {} : scheduledGenerations(plan.spec.expiry, plan.now.getTime());
+  const issueKey = (slot: "current" | "previous", generation: string | undefined) => {
+    const wanted = map(parts.keys, (k) => {
+      const key = k[slot];
+      if (!key) throw new Error(`internal: no ${slot} key for generation ${generation}`);
+      return key;
+    });
+    const apiKey = new scaleway.iam.ApiKey(
+      keyResourceName(name, generation),
+      {
+        applicationId: application.id,
+        description: map(wanted, (k) => k.description),
+        expiresAt: map(wanted, (k) => k.expiresAt),
+        defaultProjectId: map(parts.access, (a) => a.preferredProject?.id),
+      },
+      {
+        parent,
+        dependsOn: [policy],
+        // Never protected nor retained: rotation deletes old keys, which Pulumi refuses for a protected resource
+        // and leaves alive for a retained one. A rotated key keeps the expiry it was created with: a new
+        // overlapDays must not replace the live key in place (the provider replaces on expiresAt); it applies from
+        // the next generation.
+        protect: false,
+        ...(generation ? { ignoreChanges: ["expiresAt"] } : {}),
+      },
+    );
+    return {
+      // Resolves only once the policy exists as well as the key.
+      accessKey: pulumi.all([apiKey.accessKey, policy.id]).apply(([accessKey]) => accessKey),
+      // The provider marks secretKey secret, but only the engine honours that; wrap it ourselves.
+      secretKey: pulumi.secret(apiKey.secretKey),
+      // The key's actual expiry (what check-expiry must judge), not the one computed today.
+      expiresAt: pulumi.all([apiKey.expiresAt, out(wanted)]).apply(([actual, w]) => actual ?? w.expiresAt),
+      generation,
+    };
+  };
+  // A retired credential holds no key: its outputs are empty, its secret keeps no version.
+  const revoked = {
+    accessKey: pulumi.output(""),
+    secretKey: pulumi.secret(""),
+    expiresAt: pulumi.output(""),
+    generation: undefined,
+  };
+  const current = retired ? revoked : issueKey("current", generations.current?.generation);
+  const previous = generations.previous ? issueKey("previous", generations.previous.generation) : undefined;
+
+  let secretId: pulumi.Output<string | undefined> = pulumi.output(undefined);
+  let delivery: pulumi.Output<DeliveryInfo> | undefined;
+  if (parts.location && parts.extraFields) {
+    const where = parts.location;
+    const secret = new SecretDelivery(
+      `${name}-delivery`,
+      {
+        secretName: name,
+        folder: map(where, (w) => w.folder),
+        projectId: map(where, (w) => w.project.id),
+        region: map(where, (w) => w.region),
+        tags: map(parts.tags, (t) => [...t]),
+        extraFields: parts.extraFields,
+        accessKey: current.accessKey,
+        secretKey: current.secretKey,
+        generation: current.generation,
+        // Scaleway's own deletion protection follows the protect given to this component.
+        protect: !retired && plan.componentOptions.protect === true,
+        revoked: retired,
+        gate,
+      },
+      {
+        parent,
+        ...(retired ? { protect: false } : {}),
+        ...(retainOnDelete !== undefined ? { retainOnDelete } : {}),
+        ...(gate ? { dependsOn: gate } : {}),
+      },
+    );
+    secretId = secret.secretId;
+    delivery = pulumi.all([secret.secretId, out(where)]).apply(([id, w]) => ({
+      secretId: id,
+      path: w.fullPath,
+      projectId: w.project.id,
+      region: w.region,
+    }));
+  }
+
+  const issued = (k: typeof current) =>
+    pulumi.all([k.accessKey, k.expiresAt]).apply(([accessKey, expiresAt]): IssuedKey => ({
+      accessKey,
+      expiresAt,
+      ...(k.generation ? { generation: k.generation } : {}),
+    }));
+  // A refused credential's resources are never registered, so their outputs never resolve: each output also waits
+  // for the gate, and so rejects with its refusal instead of leaving a caller (a construct call) waiting forever.
+  const settled = <T>(o: pulumi.Output<T>): pulumi.Output<T> => (gate ? pulumi.output(gate).apply(() => o) : o);
+  return {
+    applicationId: settled(application.id),
+    policyId: settled(policy.id),
+    accessKey: settled(current.accessKey),
+    secretKey: settled(current.secretKey),
+    ...(previous ? { previousSecretKey: settled(previous.secretKey) } : {}),
+    expiresAt: settled(current.expiresAt),
+    keys: settled(
+      pulumi
+        .all([issued(current), previous ? issued(previous) : pulumi.output(undefined)])
+        .apply(([c, p]): IssuedKeys => (p ? { current: c, previous: p } : { current: c })),
+    ),
+    access: out(both(parts.useCase, parts.access, accessInfo)),
+    ...(delivery ? { delivery: settled(delivery) } : {}),
+    plakar: settled(
+      pulumi
+        .all([out(parts.form), current.accessKey, secretId])
+        .apply(([form, accessKey, id]) => plakarInstructions(form, accessKey, id)),
+    ),
   };
 }

@@ -1,20 +1,35 @@
 /**
- * The component library: `import { PlakarCredential } from "plakar-scaleway-iam"`. Importing it creates nothing;
- * the stack in this repository (index.ts) is one program built on it. Through PulumiPlugin.yaml the same component
- * serves Python, Go, C# and YAML programs.
+ * The component package: one credential component per Plakar use case, and PlakarCredential for any other shape.
+ * Importing it creates nothing. Pulumi's plugin runner hosts every component class exported here, as it is, for
+ * Python, Go, C# and YAML programs (`pulumi package add`); TypeScript programs import it from npm.
  */
+export { PlakarCredential, type PlakarCredentialArgs } from "./plakarCredential";
+export { SecretProviderCredential, type SecretProviderCredentialArgs } from "./secretProvider";
+export { InventoryCredential, type InventoryCredentialArgs } from "./inventory";
+export { ObjectStorageCredential, type ObjectStorageCredentialArgs } from "./objectStorage";
+export { InstanceBackupCredential, type InstanceBackupCredentialArgs } from "./instanceBackup";
+export { BlockStorageBackupCredential, type BlockStorageBackupCredentialArgs } from "./blockStorageBackup";
+export { SecretManagerBackupCredential, type SecretManagerBackupCredentialArgs } from "./secretManagerBackup";
 export {
+  type AdoptArgs,
+  type CommonCredentialArgs,
+  CredentialArgsError,
+  /** The name 0.2.0 gave CredentialArgsError. */
+  CredentialArgsError as PlakarCredentialArgsError,
+  type DeliverableCredentialArgs,
   type DeliveryArgs,
-  type DeliveryInfo,
-  type IssuedKey,
-  type IssuedKeys,
-  PlakarCredential,
-  type PlakarCredentialArgs,
-  PlakarCredentialArgsError,
-  type PlakarCredentialOptions,
-  type PlakarField,
-  type PlakarInstructions,
   type RotationArgs,
+  type RuleArgs,
+} from "./args";
+export type {
+  CredentialAccess,
+  CredentialOptions,
+  DeliveryInfo,
+  IssuedKey,
+  IssuedKeys,
+  PlakarField,
+  PlakarInstructions,
+  PolicyRule,
 } from "./credential";
 export type { ConfigIssue } from "./domain/errors";
 
