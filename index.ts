@@ -1,24 +1,33 @@
 /**
- * The stack: read the config, check all of it (nothing is registered when any of it is wrong), build one
- * PlakarCredential per credential, export what Plakar needs. `pulumi up` calls this function with no argument, so it
- * runs on the real clock; the offline plan passes the date it previews.
+ * The stack: read the config, check all of it (nothing is registered when any of it is wrong), build one component
+ * per credential (the class of its use case), export what each component built. `pulumi up` calls this function with
+ * no argument, so it runs on the real clock; the offline plan passes the date it previews.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PlakarCredential, type PlakarCredentialArgs } from "./components/credential";
-import type { CredentialSpec } from "./components/domain/credential";
+import {
+  BlockStorageBackupCredential,
+  type CredentialOptions,
+  InstanceBackupCredential,
+  InventoryCredential,
+  ObjectStorageCredential,
+  PlakarCredential,
+  SecretManagerBackupCredential,
+  SecretProviderCredential,
+} from "./components/index";
+import { type CredentialOutputs, type PlakarInstructions, SECRET_KEY_HINT } from "./components/credential";
 import { configIssuesOf } from "./components/domain/errors";
 import { shippedData } from "./components/domain/presets";
-import { type ResolvedStack, resolveStack, type StackCredential } from "./stack/credentials";
 import { namespaceConfig } from "./stack/config";
+import { planStack, type StackCredential, type StackPlan } from "./stack/credentials";
 
 interface StackOptions {
   /** The date whose key generations to declare. @default now */
   readonly now?: Date;
 }
 
-function resolveConfig(now: Date): ResolvedStack {
+function readConfig(now: Date): StackPlan {
   try {
-    return resolveStack(namespaceConfig(pulumi.runtime.allConfig(), pulumi.getProject()), {
+    return planStack(namespaceConfig(pulumi.runtime.allConfig(), pulumi.getProject()), {
       stack: pulumi.getStack(),
       now,
       ...shippedData(),
@@ -31,85 +40,71 @@ function resolveConfig(now: Date): ResolvedStack {
   }
 }
 
-/** The component's arguments for a credential the stack has already checked and resolved. */
-function componentArgs(c: StackCredential, spec: CredentialSpec): PlakarCredentialArgs {
-  // Every value here was checked by resolveStack: none is UNKNOWN.
-  const plain = <T>(value: unknown): T => value as T;
-  return {
-    organizationId: c.organizationId,
-    // Rules written as rules, or split by a staging project, go as the rules they resolved to; the rest as written.
-    ...(spec.rules !== undefined || spec.stagingProject !== undefined
-      ? {
-          rules: c.rules.map((r) => ({
-            ...("organizationId" in r ? { allProjects: true } : { projectIds: [...r.projectIds] }),
-            permissionSets: [...r.permissionSetNames],
-          })),
-        }
-      : {
-          ...(c.projects === "*" ? { allProjects: true } : { projectIds: c.projects.map((p) => p.id) }),
-          ...(spec.permissionSets !== undefined
-            ? { permissionSets: [...plain<readonly string[]>(spec.permissionSets)] }
-            : {}),
-        }),
-    ...(spec.preset !== undefined ? { preset: plain<string>(spec.preset) } : {}),
-    ...(c.preferredProject ? { preferredProjectId: c.preferredProject.id } : {}),
-    ...(c.expiry.kind === "pinned"
-      ? { expiresAt: c.expiry.expiresAt }
-      : { rotation: { rotateEveryDays: c.expiry.rotateEveryDays, overlapDays: c.expiry.overlapDays } }),
-    maxLifetimeDays: spec.maxLifetimeDays,
-    name: c.name,
-    ...(spec.purpose !== undefined ? { description: plain<string>(spec.purpose) } : {}),
-    tags: [...plain<readonly string[]>(spec.tags)],
-    ...(spec.region !== undefined ? { region: plain<string>(spec.region) } : {}),
-    ...(c.delivery
-      ? { delivery: { projectId: c.delivery.project.id, region: c.delivery.region, path: c.delivery.folder } }
-      : {}),
-    ...(c.retired ? { retire: true } : {}),
-    ...(c.adopt ? { adopt: { ...c.adopt } } : {}),
-  };
+/** The component of a credential: the class of its use case. */
+function build({ key, kind, args }: StackCredential, opts: CredentialOptions): CredentialOutputs {
+  switch (kind) {
+    case "PlakarCredential":
+      return new PlakarCredential(key, args, opts);
+    case "SecretProviderCredential":
+      return new SecretProviderCredential(key, args, opts);
+    case "InventoryCredential":
+      return new InventoryCredential(key, args, opts);
+    case "ObjectStorageCredential":
+      return new ObjectStorageCredential(key, args, opts);
+    case "InstanceBackupCredential":
+      return new InstanceBackupCredential(key, args, opts);
+    case "BlockStorageBackupCredential":
+      return new BlockStorageBackupCredential(key, args, opts);
+    case "SecretManagerBackupCredential":
+      return new SecretManagerBackupCredential(key, args, opts);
+  }
+}
+
+/** Plakar's form as this stack's outputs say it: the secret key is read from the stack's outputs. */
+function stackHints(plakar: PlakarInstructions, key: string): PlakarInstructions {
+  const hint = `credentials.${key}.secretKey: pulumi stack output --show-secrets credentials`;
+  return { ...plakar, fields: plakar.fields.map((f) => (f.hint === SECRET_KEY_HINT ? { ...f, hint } : f)) };
 }
 
 export = async function stack(options: StackOptions = {}) {
   const now = options.now ?? new Date();
-  const resolved = resolveConfig(now);
+  const plan = readConfig(now);
 
-  /** Per credential: its IDs, scope, keys (secret keys are Pulumi secrets) and what to type into Plakar. */
+  /** Per credential: what its component built (IDs, access, keys: secret keys are Pulumi secrets, Plakar's form). */
   const credentials = Object.fromEntries(
-    resolved.credentials.map((c) => {
-      const spec = resolved.specs.get(c.key);
-      if (!spec) throw new Error(`internal: no spec for credential ${c.key}`);
-      const built = new PlakarCredential(c.key, componentArgs(c, spec), { protect: resolved.protect, now });
+    plan.credentials.map((c) => {
+      const retired = c.args.retire === true;
+      const built = build(c, { protect: plan.protect && !retired, now });
       const key = (slot: "current" | "previous", secretKey: pulumi.Output<string> | undefined) => ({
         accessKey: built.keys.apply((k) => k[slot]?.accessKey ?? ""),
         secretKey,
         expiresAt: built.keys.apply((k) => k[slot]?.expiresAt ?? ""),
-        generation: c.keys[slot]?.generation ?? null,
+        generation: built.keys.apply((k) => k[slot]?.generation ?? null),
       });
       // A retired credential holds no key: nothing for check-expiry to judge, nothing to hand to Plakar.
-      const keys = c.retired
+      const keys = retired
         ? { retired: true, accessKey: null, secretKey: null, expiresAt: null, current: null, previous: null }
         : {
             accessKey: built.accessKey,
             secretKey: built.secretKey,
             expiresAt: built.expiresAt,
             current: key("current", built.secretKey),
-            previous: c.keys.previous ? key("previous", built.previousSecretKey) : null,
+            previous: built.previousSecretKey ? key("previous", built.previousSecretKey) : null,
           };
+      const access = built.access;
       return [
         c.key,
         {
-          useCase: c.useCase,
+          useCase: access.apply((a) => a.useCase),
           applicationId: built.applicationId,
           policyId: built.policyId,
           ...keys,
-          projectIds:
-            c.projects === "*"
-              ? "*"
-              : [...new Set(c.rules.flatMap((r) => ("projectIds" in r ? r.projectIds : [])))].sort(),
-          preferredProjectId: c.preferredProject?.id ?? null,
-          permissionSets: c.permissionSets,
+          projectIds: access.apply((a) => (a.allProjects ? "*" : a.projectIds)),
+          preferredProjectId: access.apply((a) => a.preferredProjectId ?? null),
+          permissionSets: access.apply((a) => a.permissionSets),
+          rules: access.apply((a) => a.rules),
           delivery: built.delivery ?? null,
-          plakar: built.plakar,
+          plakar: built.plakar.apply((p) => stackHints(p, c.key)),
         },
       ];
     }),

@@ -9,7 +9,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { ConfigError, type ConfigIssue } from "../components/domain/errors";
-import { KNOWN_KEYS } from "../components/domain/schema";
+import { KNOWN_KEYS } from "./schema";
 import { closest, editDistance } from "../components/domain/suggest";
 
 /** Stack files larger than this are refused before they are parsed (YAML parsing is not linear in the worst case). */

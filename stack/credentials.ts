@@ -1,66 +1,77 @@
 /**
- * The stack config, checked and resolved: project aliases become IDs, stack-wide defaults (apiKeys, secretManager,
- * tags, namePrefix) are applied, and each credential becomes a CredentialSpec resolved by credential.ts. Every
- * problem is reported with its config key path, before a single resource is registered.
+ * The stack's config, mapped to component arguments: project aliases become IDs, stack-wide defaults (apiKeys,
+ * secretManager, tags, namePrefix) are applied, and each credential becomes the arguments of the component class
+ * that serves its use case (PlakarCredential for custom sets or rules). Each credential is checked by the very
+ * function its component runs, with the config's key paths and aliases in the messages; what spans credentials
+ * (aliases, delivery set-up, who can read the delivered secrets) is checked here. Every problem is reported with its
+ * config key path, before a single resource is registered.
  */
 import type { z } from "zod";
-import {
-  CUSTOM_USE_CASE,
-  checkCredential,
-  compare,
-  type CredentialSpec,
-  type ResolveContext,
-} from "../components/domain/credential";
-import {
-  type ResolvedCredential,
-  type RuleSpec,
-  SECRET_PROVIDER,
-  type SpecPaths,
-} from "../components/domain/credential";
+import { type CredentialKind, kindOfPreset, KINDS, type Naming, specFor } from "../components/args";
+import type { BlockStorageBackupCredentialArgs } from "../components/blockStorageBackup";
+import { CUSTOM_USE_CASE, SCALEWAY_NAME, SECRET_PROVIDER } from "../components/domain/constants";
+import { checkCredential, compare, type ResolveContext, type SpecPaths } from "../components/domain/credential";
+import type { ResolvedCredential } from "../components/domain/credential";
 import { ConfigError, type ConfigIssue, formatPath, Issues } from "../components/domain/errors";
 import { isoSeconds } from "../components/domain/rotation";
+import { didYouMean } from "../components/domain/suggest";
+import { UNKNOWN } from "../components/domain/unknown";
+import type { InstanceBackupCredentialArgs } from "../components/instanceBackup";
+import type { InventoryCredentialArgs } from "../components/inventory";
+import type { ObjectStorageCredentialArgs } from "../components/objectStorage";
+import type { PlakarCredentialArgs } from "../components/plakarCredential";
+import type { SecretManagerBackupCredentialArgs } from "../components/secretManagerBackup";
+import type { SecretProviderCredentialArgs } from "../components/secretProvider";
 import {
-  AdoptSchema,
   type CredentialConfig,
   CREDENTIAL_NAME,
   KNOWN_KEYS,
   PROJECT_ALIAS,
-  SCALEWAY_NAME,
   type StackConfig,
   StackConfigSchema,
-} from "../components/domain/schema";
-import type { ProjectRef } from "../components/domain/scope";
-import { didYouMean } from "../components/domain/suggest";
-import { UNKNOWN } from "../components/domain/unknown";
+} from "./schema";
 
 export interface StackContext extends ResolveContext {
   /** The Pulumi stack name (`staging`, `prod`, ...). */
   readonly stack: string;
 }
 
-/** One credential of the stack: its config key, and the spec the component is built from. */
-export interface StackCredential extends ResolvedCredential {
-  /** The credential's config key; also the component's name. */
+/**
+ * Every argument a credential of the stack may get, plain values only: the union of what the classes take. The
+ * stack gives a class only the arguments it takes (kindOf), and the class refuses any other.
+ */
+export type StackCredentialArgs = PlakarCredentialArgs &
+  ObjectStorageCredentialArgs &
+  InstanceBackupCredentialArgs &
+  BlockStorageBackupCredentialArgs &
+  InventoryCredentialArgs &
+  SecretProviderCredentialArgs &
+  SecretManagerBackupCredentialArgs;
+
+/** One credential of the stack: the component class that serves it, and its arguments. */
+export interface StackCredential {
   readonly key: string;
-  /** Retired: its keys are revoked, its other resources unprotected so that removing it deletes them cleanly. */
-  readonly retired: boolean;
-  /** The application and policy to import instead of creating them (`adopt`). */
-  readonly adopt?: { readonly applicationId: string; readonly policyId: string };
+  readonly kind: CredentialKind;
+  readonly args: StackCredentialArgs;
+  /** What the credential's component is checked to make: for the tools' views and preflight. */
+  readonly resolved: ResolvedCredential;
+  /** Where each of its fields is written in the config, for the tools' messages. */
+  readonly paths: SpecPaths;
 }
 
-export interface ResolvedStack {
+export interface StackPlan {
   readonly stack: string;
   readonly now: string;
   readonly organizationId: string;
-  /** Pulumi `protect` on applications, policies and delivered secrets (never on keys). */
+  /** Pulumi `protect` for the components (their applications, policies and secrets; never their keys). */
   readonly protect: boolean;
+  /** The declared project aliases, alias → ID. */
+  readonly projects: Readonly<Record<string, string>>;
   readonly credentials: readonly StackCredential[];
-  /** The specs the components are built from, by credential key. */
-  readonly specs: ReadonlyMap<string, CredentialSpec>;
 }
 
-/** Validates raw config (the project's namespace, keys without prefix) and resolves every credential. */
-export function resolveStack(raw: unknown, ctx: StackContext): ResolvedStack {
+/** Validates raw config (the project's namespace, keys without prefix) and maps every credential to its component. */
+export function planStack(raw: unknown, ctx: StackContext): StackPlan {
   const reserved = reservedKeys(raw);
   if (reserved.length > 0) throw new ConfigError(reserved);
   const conflict = pinnedWithRotation(raw);
@@ -70,16 +81,10 @@ export function resolveStack(raw: unknown, ctx: StackContext): ResolvedStack {
   const config = parsed.data;
   const issues = new Issues();
   checkStackWide(config, issues);
-  const specs = new Map<string, CredentialSpec>();
   const credentials: StackCredential[] = [];
   for (const key of Object.keys(config.credentials).sort(compare)) {
-    const spec = credentialSpec(key, config.credentials[key], config, ctx, issues);
-    if (!spec) continue;
-    const resolved = checkCredential(spec, ctx, issues);
-    if (!resolved) continue;
-    specs.set(key, spec);
-    const adopt = config.credentials[key].adopt;
-    credentials.push({ key, retired: config.credentials[key].retire, ...resolved, ...(adopt ? { adopt } : {}) });
+    const credential = stackCredential(key, config.credentials[key], config, ctx, issues);
+    if (credential) credentials.push(credential);
   }
   checkDeliveryCoverage(config, credentials, issues);
   if (issues.count > 0) throw new ConfigError(issues.list);
@@ -88,15 +93,15 @@ export function resolveStack(raw: unknown, ctx: StackContext): ResolvedStack {
     now: isoSeconds(ctx.now.getTime()),
     organizationId: config.organizationId,
     protect: config.protect ?? ctx.stack === "prod",
+    projects: { ...config.projects },
     credentials,
-    specs,
   };
 }
 
 function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
   if (path.length === 0) return KNOWN_KEYS.top;
   if (path[0] === "credentials" && path.length === 2) return KNOWN_KEYS.credential;
-  if (path[0] === "credentials" && path.length === 3 && path[2] === "adopt") return Object.keys(AdoptSchema.shape);
+  if (path[0] === "credentials" && path.length === 3 && path[2] === "adopt") return KNOWN_KEYS.adopt;
   if (path[0] === "credentials" && path.length === 4 && path[2] === "rules") return KNOWN_KEYS.rule;
   if (path[0] === "apiKeys" && path.length === 1) return KNOWN_KEYS.apiKeys;
   if (path[0] === "secretManager" && path.length === 1) return KNOWN_KEYS.secretManager;
@@ -205,14 +210,60 @@ function pathsFor(key: string, spec: CredentialConfig): SpecPaths {
   };
 }
 
-/** The projects at `path`, as IDs with their aliases; undefined (and issues) when one is unknown. */
+/** The alias the config writes at each argument path that holds a project ID (`projectIds[1]`, `delivery.projectId`). */
+type Labels = Map<string, string>;
+
+/** The config's naming of a credential's arguments: its key paths, and each project by the alias written there. */
+function namingFor(key: string, spec: CredentialConfig, labels: Labels): Naming {
+  const paths = pathsFor(key, spec);
+  const fields: Record<string, string> = {
+    organizationId: paths.organizationId,
+    projectIds: paths.projects,
+    allProjects: paths.projects,
+    rules: paths.rules,
+    preferredProjectId: paths.preferredProject,
+    stagingProjectId: paths.stagingProject,
+    maxLifetimeDays: paths.maxLifetimeDays,
+    tags: paths.tags,
+    name: paths.name,
+    delivery: paths.delivery,
+    region: paths.region,
+    expiresAt: paths.expiresAt,
+  };
+  return {
+    paths,
+    argPath: ([field, ...rest]) => {
+      if (field === "rotation") return rest[0] === "overlapDays" ? paths.overlapDays : paths.rotateEveryDays;
+      if (field === "rules") {
+        const [i, inner, ...more] = rest;
+        const name = inner === "projectIds" || inner === "allProjects" ? "projects" : inner;
+        return formatPath([
+          paths.rules,
+          ...(i === undefined ? [] : [i]),
+          ...(name === undefined ? [] : [name]),
+          ...more,
+        ]);
+      }
+      const at = fields[String(field)] ?? `${paths.base}.${String(field)}`;
+      return formatPath([at, ...rest]);
+    },
+    label: (id, at) => labels.get(formatPath(at)) ?? id,
+  };
+}
+
+/**
+ * The IDs of the projects at `path`, each once, noting the alias of each argument at `at` (`projectIds[i]`);
+ * undefined (and issues) when one is not declared.
+ */
 function resolveAliases(
   key: string,
   projects: NonNullable<CredentialConfig["projects"]>,
   path: string,
+  at: readonly PropertyKey[],
   config: StackConfig,
+  labels: Labels,
   issues: Issues,
-) {
+): string[] | "*" | undefined {
   if (projects === "*") {
     if (!config.allowAllProjects) {
       issues.add(
@@ -221,9 +272,9 @@ function resolveAliases(
       );
       return undefined;
     }
-    return "*" as const;
+    return "*";
   }
-  const refs: ProjectRef[] = [];
+  const ids: string[] = [];
   let ok = true;
   projects.forEach((alias, i) => {
     const id = projectId(config, alias);
@@ -235,27 +286,70 @@ function resolveAliases(
       );
     } else if (id === undefined) {
       ok = false;
-      const declared = declaredAliases(config);
-      issues.add(
-        `${path}[${i}]`,
-        `credential "${key}" names unknown project alias "${alias}"${didYouMean(alias, declared)}; declared aliases: ${declared.join(", ")}`,
-      );
-    } else if (!refs.some((r) => r.label === alias)) {
-      refs.push({ id, label: alias });
+      issues.add(`${path}[${i}]`, unknownAlias(key, alias, config));
+    } else {
+      // Each project once; one named by two aliases is shown by the first of them in code-unit order, whatever
+      // order the config lists them in.
+      const index = ids.includes(id) ? ids.indexOf(id) : ids.push(id) - 1;
+      const where = formatPath([...at, index]);
+      const shown = labels.get(where);
+      if (shown === undefined || compare(alias, shown) < 0) labels.set(where, alias);
     }
   });
-  return ok ? refs : undefined;
+  return ok ? ids : undefined;
 }
 
-/** The spec of one credential; undefined when a stack-only check (name, aliases, delivery set-up) refuses it. */
-function credentialSpec(
+function unknownAlias(key: string, alias: string, config: StackConfig): string {
+  const declared = declaredAliases(config);
+  return `credential "${key}" names unknown project alias "${alias}"${didYouMean(alias, declared)}; declared aliases: ${declared.join(", ")}`;
+}
+
+/** One alias (stagingProject, preferredProject) for the argument `at`: its ID, or undefined (and an issue). */
+function resolveAlias(
+  key: string,
+  alias: string,
+  path: string,
+  at: string,
+  config: StackConfig,
+  labels: Labels,
+  issues: Issues,
+): string | undefined {
+  const id = projectId(config, alias);
+  if (id === undefined) {
+    issues.add(path, unknownAlias(key, alias, config));
+    return undefined;
+  }
+  labels.set(at, alias);
+  return id;
+}
+
+/** The scope arguments of aliases resolved: `allProjects: true`, or the project IDs. */
+function scopeArgs(projects: string[] | "*"): { allProjects: true } | { projectIds: string[] } {
+  return projects === "*" ? { allProjects: true } : { projectIds: projects };
+}
+
+/** The class that serves a credential: its use case's own, when the config holds nothing that class does not take. */
+function kindOf(spec: CredentialConfig): CredentialKind {
+  const kind = spec.preset === undefined ? undefined : kindOfPreset(spec.preset);
+  if (!kind || spec.rules !== undefined || spec.permissionSets !== undefined) return "PlakarCredential";
+  const takes = KINDS[kind].args as readonly string[];
+  const given: [string, unknown][] = [
+    ["stagingProjectId", spec.stagingProject],
+    ["preferredProjectId", spec.preferredProject],
+    ["region", spec.region],
+    ["delivery", spec.deliver === "secret-manager" ? true : undefined],
+  ];
+  return given.every(([arg, value]) => value === undefined || takes.includes(arg)) ? kind : "PlakarCredential";
+}
+
+/** The component of one credential; undefined (and issues) when the config or the component's checks refuse it. */
+function stackCredential(
   key: string,
   spec: CredentialConfig,
   config: StackConfig,
   ctx: StackContext,
   issues: Issues,
-): CredentialSpec | undefined {
-  const before = issues.count;
+): StackCredential | undefined {
   const path = `credentials.${key}`;
   if (!CREDENTIAL_NAME.test(key)) {
     const suggestion =
@@ -268,8 +362,9 @@ function credentialSpec(
       `credential names are lowercase letters, digits and dashes, starting with a letter (e.g. "${suggestion}")`,
     );
   }
-  // Reported after the credential's own checks, in the order of a credential's keys.
+  // The stack's own checks are reported after the component's, in the order of a credential's keys.
   const later = new Issues();
+  const labels: Labels = new Map();
   if (spec.rules !== undefined) {
     const mixed = (["projects", "permissionSets", "stagingProject"] as const).filter((k) => spec[k] !== undefined);
     if (mixed.length > 0) {
@@ -285,23 +380,46 @@ function credentialSpec(
     );
   }
   const projects =
-    spec.projects !== undefined
-      ? resolveAliases(key, spec.projects, `${path}.projects`, config, later)
-      : spec.rules !== undefined
-        ? []
-        : undefined;
-  const rules = spec.rules?.map((rule, i) => ruleSpec(key, rule, `${path}.rules[${i}]`, config, later));
-  let staging: ProjectRef | undefined;
-  if (spec.stagingProject !== undefined) {
-    const id = projectId(config, spec.stagingProject);
-    if (id === undefined) {
-      const declared = declaredAliases(config);
-      later.add(
-        `${path}.stagingProject`,
-        `credential "${key}" names unknown project alias "${spec.stagingProject}"${didYouMean(spec.stagingProject, declared)}; declared aliases: ${declared.join(", ")}`,
-      );
-    } else staging = { id, label: spec.stagingProject };
-  }
+    spec.projects !== undefined && spec.rules === undefined
+      ? resolveAliases(key, spec.projects, `${path}.projects`, ["projectIds"], config, labels, later)
+      : undefined;
+  const ruleScopes = spec.rules?.map((rule, i) =>
+    resolveAliases(
+      key,
+      rule.projects,
+      `${path}.rules[${i}].projects`,
+      ["rules", i, "projectIds"],
+      config,
+      labels,
+      later,
+    ),
+  );
+  const rules = spec.rules?.map((rule, i) => {
+    const ids = ruleScopes?.[i];
+    return {
+      ...(ids === undefined ? {} : scopeArgs(ids)),
+      ...(rule.permissionSets !== undefined ? { permissionSets: rule.permissionSets } : {}),
+      ...(rule.preset !== undefined ? { preset: rule.preset } : {}),
+      ...(rule.part !== undefined ? { part: rule.part } : {}),
+    };
+  });
+  const staging =
+    spec.stagingProject === undefined
+      ? undefined
+      : resolveAlias(key, spec.stagingProject, `${path}.stagingProject`, "stagingProjectId", config, labels, later);
+  const preferred =
+    spec.preferredProject === undefined
+      ? undefined
+      : resolveAlias(
+          key,
+          spec.preferredProject,
+          `${path}.preferredProject`,
+          "preferredProjectId",
+          config,
+          labels,
+          later,
+        );
+
   const formPreset = spec.preset !== undefined ? ctx.presets.get(spec.preset) : undefined;
   if (spec.region !== undefined && (spec.preset === undefined || formPreset)) {
     if (!formPreset?.plakar.fields.some((f) => f.from === "region")) {
@@ -319,7 +437,7 @@ function credentialSpec(
       "a pinned expiresAt turns rotation off: set either expiresAt or rotateEveryDays/overlapDays, not both",
     );
   }
-  if (apiKeys.expiresAt !== undefined && spec.expiresAt === undefined && rotationOverride) {
+  if (apiKeys.expiresAt !== undefined && spec.expiresAt === undefined && spec.overlapDays !== undefined) {
     if (spec.rotateEveryDays === undefined) {
       // The stack's pin leaves no stack-wide rotateEveryDays: the credential would rotate on the default unasked.
       later.add(
@@ -345,32 +463,30 @@ function credentialSpec(
       `the secret-provider key is the one typed into Plakar to read all the others, so it cannot be delivered through Secret Manager itself: use deliver: outputs`,
     );
   }
-  // The component checks the rest; a credential refused here would only repeat the same problems there.
-  const refused = issues.count > before || later.count > 0;
-  const allDeclared = Object.entries(config.projects).map(([alias, id]) => ({ id, label: alias }));
-  const credential: CredentialSpec = {
-    resourceName: key,
-    stack: ctx.stack,
+
+  const kind = kindOf(spec);
+  const args: StackCredentialArgs = {
     organizationId: config.organizationId,
-    scope: projects === "*" ? { kind: "organization" } : { kind: "projects", projects: projects ?? [] },
-    ...(spec.preset !== undefined ? { preset: spec.preset } : {}),
-    ...(spec.permissionSets !== undefined ? { permissionSets: spec.permissionSets } : {}),
-    ...(spec.stagingProject !== undefined ? { stagingProject: staging ?? UNKNOWN } : {}),
+    ...(projects !== undefined ? scopeArgs(projects) : {}),
     ...(rules !== undefined ? { rules } : {}),
-    ...(spec.preferredProject !== undefined ? { preferredProject: spec.preferredProject } : {}),
-    ...(projects === "*" ? { preferredCandidates: allDeclared } : {}),
-    expiry:
-      pinned !== undefined
-        ? { kind: "pinned", expiresAt: pinned }
-        : {
-            kind: "rotation",
+    ...(kind === "PlakarCredential" && spec.preset !== undefined ? { preset: spec.preset } : {}),
+    ...(spec.preset === "object-storage-source" && kind === "ObjectStorageCredential" ? { readOnly: true } : {}),
+    // Beside rules, projects, permissionSets and stagingProject are the stack's to report (above), in its words.
+    ...(spec.permissionSets !== undefined && rules === undefined ? { permissionSets: spec.permissionSets } : {}),
+    ...(staging !== undefined && rules === undefined ? { stagingProjectId: staging } : {}),
+    ...(preferred !== undefined ? { preferredProjectId: preferred } : {}),
+    ...(pinned !== undefined
+      ? { expiresAt: pinned }
+      : {
+          rotation: {
             rotateEveryDays: spec.rotateEveryDays ?? apiKeys.rotateEveryDays,
             overlapDays: spec.overlapDays ?? apiKeys.overlapDays,
           },
+        }),
     maxLifetimeDays: apiKeys.maxLifetimeDays,
     name: `${config.namePrefix}${ctx.stack}-${key}`,
-    ...(spec.description !== undefined ? { purpose: spec.description } : {}),
-    tags: config.tags,
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    tags: [...config.tags],
     // Plakar's "Region": the credential's own (the secrets' region); a secret provider reads the delivered secrets.
     ...(spec.region !== undefined
       ? { region: spec.region }
@@ -380,50 +496,35 @@ function credentialSpec(
     ...(delivered && sm && smId
       ? {
           delivery: {
-            project: { id: smId, label: sm.project },
+            projectId: smId,
             region: sm.region,
-            folder: `${sm.pathPrefix === "/" ? "" : sm.pathPrefix}/${ctx.stack}`,
+            path: `${sm.pathPrefix === "/" ? "" : sm.pathPrefix}/${ctx.stack}`,
           },
         }
       : {}),
-    paths: pathsFor(key, spec),
+    ...(spec.retire ? { retire: true } : {}),
+    ...(spec.adopt ? { adopt: { ...spec.adopt } } : {}),
   };
-  if (refused || projects === undefined) {
-    // Still report what the credential's own checks find, so one run shows everything to fix.
-    const scope: CredentialSpec["scope"] =
-      projects === undefined ? { kind: "projects", projects: UNKNOWN } : credential.scope;
-    checkCredential({ ...credential, scope }, ctx, issues);
-    for (const issue of later.list) issues.add(issue.path, issue.message);
-    return undefined;
-  }
-  return credential;
-}
-
-/** One rule of a credential: its aliases resolved (UNKNOWN, with issues, when one is not declared). */
-function ruleSpec(
-  key: string,
-  rule: NonNullable<CredentialConfig["rules"]>[number],
-  base: string,
-  config: StackConfig,
-  issues: Issues,
-): RuleSpec {
-  const projects = resolveAliases(key, rule.projects, `${base}.projects`, config, issues);
-  return {
-    scope:
-      projects === "*"
-        ? { kind: "organization" }
-        : { kind: "projects", projects: projects === undefined ? UNKNOWN : projects },
-    ...(rule.permissionSets !== undefined ? { permissionSets: rule.permissionSets } : {}),
-    ...(rule.preset !== undefined ? { preset: rule.preset } : {}),
-    ...(rule.part !== undefined ? { part: rule.part } : {}),
-    paths: {
-      base,
-      projects: `${base}.projects`,
-      permissionSets: `${base}.permissionSets`,
-      preset: `${base}.preset`,
-      part: `${base}.part`,
-    },
+  // The component's own checks, as its constructor runs them, with this config's key paths and aliases. A
+  // credential whose projects the stack could not resolve is still checked, so one run shows everything to fix.
+  // Projects the stack could not resolve are not known to the component's checks (the stack reported them).
+  const values: Record<string, unknown> = {
+    ...args,
+    ...(spec.rules === undefined && projects === undefined ? { projectIds: UNKNOWN } : {}),
+    ...(rules !== undefined
+      ? { rules: rules.map((rule, i) => (ruleScopes?.[i] === undefined ? { ...rule, projectIds: UNKNOWN } : rule)) }
+      : {}),
+    ...(spec.stagingProject !== undefined && staging === undefined ? { stagingProjectId: UNKNOWN } : {}),
+    ...(spec.preferredProject !== undefined && preferred === undefined ? { preferredProjectId: UNKNOWN } : {}),
   };
+  const own = new Issues();
+  if (sm) labels.set("delivery.projectId", sm.project);
+  const naming = namingFor(key, spec, labels);
+  const credentialSpec = specFor(kind, key, ctx.stack, values, naming, own);
+  const resolved = checkCredential(credentialSpec, ctx, own);
+  for (const issue of [...own.list, ...later.list]) issues.add(issue.path, issue.message);
+  if (!resolved || own.count > 0 || later.count > 0) return undefined;
+  return { key, kind, args, resolved, paths: naming.paths };
 }
 
 /** Plakar reads delivered secrets through its secret provider: some secret-provider credential must reach them. */
@@ -436,12 +537,13 @@ function checkDeliveryCoverage(config: StackConfig, credentials: readonly StackC
     ([key, spec]) => spec.preset === SECRET_PROVIDER && !credentials.some((c) => c.key === key),
   );
   if (brokenProvider) return;
-  const providers = credentials.filter((c) => c.useCase === SECRET_PROVIDER);
+  const providers = credentials.filter((c) => c.resolved.useCase === SECRET_PROVIDER);
   // A provider reads one region: the delivered secrets' (its own region, when it sets one, must be that one).
   const inRegion = (c: StackCredential) => (config.credentials[c.key].region ?? sm.region) === sm.region;
-  const covers = (c: StackCredential) => inRegion(c) && (c.projects === "*" || c.projects.some((p) => p.id === smId));
+  const covers = (c: StackCredential) =>
+    inRegion(c) && (c.resolved.projects === "*" || c.resolved.projects.some((p) => p.id === smId));
   if (providers.some(covers)) return;
-  for (const c of credentials.filter((x) => x.delivery)) {
+  for (const c of credentials.filter((x) => x.resolved.delivery)) {
     const fix =
       providers.length > 0
         ? `add "${sm.project}" to the projects of secret-provider credential "${providers[0].key}" (in region ${sm.region})`
