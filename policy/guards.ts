@@ -2,12 +2,13 @@
  * The pack's own rules, beside those of ../domain/rules.ts: pure functions over plain properties (`UNKNOWN` for a
  * value unknown during preview, which never raises a violation), configured through the pack's config.
  */
+import { DEFAULT_MAX_LIFETIME_DAYS, MAX_DAYS } from "../components/domain/constants";
 import { type ApiKeyProps, type IamPolicyProps, type IamRuleProps, type MaybeUnknown, UNKNOWN } from "./rules";
 
 const DAY_MS = 86_400_000;
 
-/** The longest a key may live, when the pack's config does not say. Scaleway's own cap is an organization setting. */
-export const DEFAULT_MAX_LIFETIME_DAYS = 365;
+/** The longest a key may live, when the pack's config does not say (the stack's and the components' default too). */
+export { DEFAULT_MAX_LIFETIME_DAYS };
 
 /** An API key expires at most `maxDays` after `now`. A missing or malformed expiry is iam-api-key-expires' to judge. */
 export function keyLifetimeViolations(key: ApiKeyProps, now: Date, maxDays: number): string[] {
@@ -26,9 +27,9 @@ export function keyLifetimeViolations(key: ApiKeyProps, now: Date, maxDays: numb
 export function maxLifetimeDaysOf(config: { maxLifetimeDays?: unknown }): number {
   const value = config.maxLifetimeDays;
   if (value === undefined) return DEFAULT_MAX_LIFETIME_DAYS;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 3650) {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_DAYS) {
     throw new Error(
-      "the pack's config iam-api-key-max-lifetime.maxLifetimeDays must be a whole number of days, 1-3650",
+      `the pack's config iam-api-key-max-lifetime.maxLifetimeDays must be a whole number of days, 1-${MAX_DAYS}`,
     );
   }
   return value;

@@ -32,6 +32,7 @@ import {
 } from "./rules";
 import { keyLifetimeViolations, maxLifetimeDaysOf, organizationWideRuleViolations, stackOfUrn } from "./guards";
 import { API_KEY_TYPES, IAM_POLICY_TYPES } from "./types";
+import { DEFAULT_MAX_LIFETIME_DAYS, MAX_DAYS } from "../components/domain/constants";
 
 /** The pack's name, as `pulumi preview` reports it. */
 export const PACK_NAME = "plakar-scaleway-iam";
@@ -165,7 +166,9 @@ export function buildPolicies(catalog: Catalog, now: () => Date = () => new Date
       description: "An IAM API key expires at most maxLifetimeDays (pack config, default 365) from now.",
       enforcementLevel: "mandatory",
       configSchema: {
-        properties: { maxLifetimeDays: { type: "integer", minimum: 1, maximum: 3650, default: 365 } },
+        properties: {
+          maxLifetimeDays: { type: "integer", minimum: 1, maximum: MAX_DAYS, default: DEFAULT_MAX_LIFETIME_DAYS },
+        },
       },
       validateResource: onApiKey((key, args) =>
         keyLifetimeViolations(key, now(), maxLifetimeDaysOf(args.getConfig<{ maxLifetimeDays?: unknown }>())),

@@ -10,9 +10,11 @@
 import { type Catalog, checkPermissionSet, isObjectStorageSet } from "../components/domain/catalog";
 import { type MaybeUnknown, UNKNOWN } from "../components/domain/unknown";
 import { Timestamp } from "../components/domain/schema";
+import { IAM_TYPES } from "../components/domain/constants";
 
 export const POLICY_TYPE = "scaleway:iam/policy:Policy";
-export const API_KEY_TYPE = "scaleway:iam/apiKey:ApiKey";
+/** The current API key token (the deprecated one is in IAM_TYPES.apiKey too). */
+export const API_KEY_TYPE = IAM_TYPES.apiKey[0];
 
 export { UNKNOWN, type MaybeUnknown, type Unknown } from "../components/domain/unknown";
 

@@ -11,6 +11,7 @@
  * `create-replacement`/`delete-replaced` halves of a replacement unless `--show-replacement-steps` (a logical
  * `replace` step stands for them).
  */
+import { CREDENTIAL_TYPES as CREDENTIAL_TOKENS, IAM_TYPES, ROOT_STACK_TYPE } from "../../components/domain/constants";
 
 /** A problem with the document itself: exit 2. The message quotes nothing of the input but a (printable) URN. */
 export class PreviewInputError extends Error {
@@ -68,14 +69,11 @@ const DELETES = new Set(["delete", "delete-replaced"]);
 /** Steps that replace it: the old object is deleted once the new one exists (or before, with deleteBeforeReplace). */
 const REPLACES = new Set(["replace", "create-replacement", "import-replacement", "read-replacement"]);
 
-export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
-/** The component's type token, and the one it had before the component package (still aliased). */
-export const CREDENTIAL_TYPES = new Set([
-  "plakar-scaleway-iam:index:PlakarCredential",
-  "plakar-scaleway-iam:iam:Credential",
-]);
+export { ROOT_STACK_TYPE };
+/** Every credential component's type token, and the one it had before the component package (still aliased). */
+export const CREDENTIAL_TYPES: ReadonlySet<string> = new Set(CREDENTIAL_TOKENS);
 /** API keys: the provider's current token and the deprecated one it still exports. */
-export const API_KEY_TYPES = new Set(["scaleway:iam/apiKey:ApiKey", "scaleway:index/iamApiKey:IamApiKey"]);
+export const API_KEY_TYPES: ReadonlySet<string> = new Set(IAM_TYPES.apiKey);
 
 const MAX_URN_LENGTH = 4096;
 // Control, format (bidi overrides, zero-width) and separator characters: they could disguise a name in a log.

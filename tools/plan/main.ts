@@ -57,7 +57,7 @@ function formatOf(flags: { json?: boolean; format?: string }): Format {
 
 /** Every planned expiry must fit RFC 3339's four-digit year (`--now 9999-12-01` plus a key's lifetime does not). */
 function checkExpiryYears(result: OfflinePlan, nowFlag: string | undefined): void {
-  const beyond = result.resolved.credentials.flatMap((c) =>
+  const beyond = result.resolved.credentials.flatMap(({ resolved: c }) =>
     [c.keys.current, c.keys.previous].filter((k) => k !== undefined && !/^\d{4}-/.test(k.expiresAt)),
   );
   if (beyond.length > 0) {

@@ -15,7 +15,7 @@ import { compare } from "../../components/domain/credential";
 import { ConfigError, configIssuesOf } from "../../components/domain/errors";
 import { shippedData } from "../../components/domain/presets";
 import { isoSeconds } from "../../components/domain/rotation";
-import { type ResolvedStack, resolveStack } from "../../stack/credentials";
+import { planStack, type StackPlan } from "../../stack/credentials";
 import { MAX_CONFIG_BYTES, namespaceConfig, parseStackFile } from "../../stack/config";
 import { readInputFile } from "../cli";
 
@@ -77,8 +77,8 @@ export interface OfflinePlan {
   readonly resources: readonly PlannedResource[];
   /** The stack outputs, secrets replaced by "[secret]". */
   readonly outputs: Record<string, unknown>;
-  /** The resolved stack the program acted on, for the human-readable views. */
-  readonly resolved: ResolvedStack;
+  /** The stack's config as the program read and checked it, for the human-readable views. */
+  readonly resolved: StackPlan;
 }
 
 function digest(text: string): string {
@@ -333,9 +333,9 @@ export async function runOffline(options: OfflineOptions): Promise<OfflinePlan> 
   >;
 
   // The same pure step the program ran, for the table and report views; computed on first use (JSON needs none).
-  let resolved: ResolvedStack | undefined;
-  const resolvedOf = (): ResolvedStack =>
-    (resolved ??= resolveStack(namespaceConfig(programConfig, project), { stack, now, ...shippedData() }));
+  let resolved: StackPlan | undefined;
+  const resolvedOf = (): StackPlan =>
+    (resolved ??= planStack(namespaceConfig(programConfig, project), { stack, now, ...shippedData() }));
 
   return {
     stack,

@@ -7,7 +7,8 @@ import type { ApiKey } from "../../components/domain/keys";
 import type { PlakarFormField } from "../../components/domain/plakarForm";
 import { DAY_MS, ROTATION_EPOCH_MS } from "../../components/domain/rotation";
 import type { Rule } from "../../components/domain/scope";
-import type { ResolvedStack, StackCredential } from "../../stack/credentials";
+import type { StackCredential, StackPlan } from "../../stack/credentials";
+import type { ResolvedCredential } from "../../components/domain/credential";
 
 export function daysLeft(expiresAt: string, now: string): number {
   return Math.floor((Date.parse(expiresAt) - Date.parse(now)) / DAY_MS);
@@ -15,13 +16,20 @@ export function daysLeft(expiresAt: string, now: string): number {
 
 const EPOCH_DAY = new Date(ROTATION_EPOCH_MS).toISOString().slice(0, 10);
 
-function projectLabel(c: StackCredential, id: string): string {
+/** A credential of the plan: its config key and what its component is checked to make. */
+type Credential = ResolvedCredential & { readonly key: string };
+
+function credentialsOf(plan: StackPlan): Credential[] {
+  return plan.credentials.map((c: StackCredential) => ({ ...c.resolved, key: c.key }));
+}
+
+function projectLabel(c: Credential, id: string): string {
   const ref = c.projects === "*" ? undefined : c.projects.find((p) => p.id.toLowerCase() === id.toLowerCase());
   return ref ? `${ref.label} (${id})` : id;
 }
 
 /** One rule: its permission sets on its scope. */
-function ruleText(c: StackCredential, rule: Rule): string {
+function ruleText(c: Credential, rule: Rule): string {
   const scope =
     "organizationId" in rule
       ? `all current and future projects of organization ${rule.organizationId}`
@@ -29,7 +37,7 @@ function ruleText(c: StackCredential, rule: Rule): string {
   return `${rule.permissionSetNames.join(", ")} on ${scope}`;
 }
 
-function keyLines(c: StackCredential, k: ApiKey, now: string, slot: "current" | "previous"): string[] {
+function keyLines(c: Credential, k: ApiKey, now: string, slot: "current" | "previous"): string[] {
   const left = daysLeft(k.expiresAt, now);
   const lines = [`${k.resourceName}: expires ${k.expiresAt}, ${left} days left`];
   if (slot === "previous") {
@@ -47,7 +55,7 @@ function keyLines(c: StackCredential, k: ApiKey, now: string, slot: "current" | 
   return lines;
 }
 
-function fieldText(c: StackCredential, f: PlakarFormField): string {
+function fieldText(c: Credential, f: PlakarFormField): string {
   if (f.value !== undefined) return f.secretField ? `${f.value} (in the secret, field ${f.secretField})` : f.value;
   if (f.from === "accessKey" || f.from === "secretKey") {
     const what = f.from === "accessKey" ? "access key" : "secret key";
@@ -59,13 +67,13 @@ function fieldText(c: StackCredential, f: PlakarFormField): string {
   return f.hint ? `you type it: ${f.hint}` : "you type it";
 }
 
-function expiryPolicyText(c: StackCredential): string {
+function expiryPolicyText(c: Credential): string {
   return c.expiry.kind === "rotation"
     ? `every ${c.expiry.rotateEveryDays} days, ${c.expiry.overlapDays} days overlap`
     : "pinned expiry, no rotation";
 }
 
-function deliveryText(c: StackCredential): string {
+function deliveryText(c: Credential): string {
   const d = c.delivery;
   return d
     ? `Secret Manager ${d.fullPath} (project ${d.project.label} ${d.project.id}, region ${d.region})`
@@ -85,7 +93,7 @@ export function renderTable(result: OfflinePlan): string {
     const list = typeof values === "string" ? [values] : values;
     list.forEach((v, i) => lines.push(`  ${(i === 0 ? label : "").padEnd(LABEL_WIDTH)}${v}`.trimEnd()));
   };
-  for (const c of plan.credentials) {
+  for (const c of credentialsOf(plan)) {
     lines.push(`${c.key}  [${c.useCase}]`);
     row("application", `${c.name} (resource ${c.key}-app)`);
     row("policy", `${c.name} (resource ${c.key}-policy)`);
@@ -116,7 +124,7 @@ function md(text: string): string {
   return text.replace(/\|/g, "\\|");
 }
 
-function mdScope(c: StackCredential, rule: Rule): string {
+function mdScope(c: Credential, rule: Rule): string {
   if ("organizationId" in rule) return "**all projects** (`*`)";
   return rule.projectIds
     .map((id) => {
@@ -127,7 +135,7 @@ function mdScope(c: StackCredential, rule: Rule): string {
 }
 
 /** The access matrix: one row per credential and rule (projects x permission sets), with the application's name. */
-export function renderMarkdown(plan: ResolvedStack): string {
+export function renderMarkdown(plan: StackPlan): string {
   const lines = [
     `### Access report: stack \`${plan.stack}\``,
     "",
@@ -136,7 +144,7 @@ export function renderMarkdown(plan: ResolvedStack): string {
     "| Credential | Application | Use case | Projects | Permission sets | Key expiry | Preferred project | Delivery |",
     "|---|---|---|---|---|---|---|---|",
   ];
-  for (const c of plan.credentials) {
+  for (const c of credentialsOf(plan)) {
     let expiry = `${c.keys.current.expiresAt.slice(0, 10)} (${daysLeft(c.keys.current.expiresAt, plan.now)} d; ${c.expiry.kind === "rotation" ? `rotates every ${c.expiry.rotateEveryDays} d` : "pinned"})`;
     if (c.keys.previous) expiry += `<br>previous: ${c.keys.previous.expiresAt.slice(0, 10)}`;
     const preferred = c.preferredProject ? `${c.preferredProject.label} \`${c.preferredProject.id}\`` : "-";

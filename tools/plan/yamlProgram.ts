@@ -10,7 +10,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as scaleway from "@pulumiverse/scaleway";
 import { parse as parseYaml } from "yaml";
-import { PlakarCredential } from "../../components/credential";
+import * as components from "../../components/index";
+import { COMPONENT_TYPES } from "../../components/domain/constants";
 import type { Program } from "./offline";
 
 type Construct = (
@@ -24,10 +25,18 @@ type Construct = (
 const TYPES: Record<string, Construct> = {
   "scaleway:account:Project": (n, p, o) => new scaleway.account.Project(n, p, o),
   "scaleway:account/project:Project": (n, p, o) => new scaleway.account.Project(n, p, o),
-  "plakar-scaleway-iam:index:PlakarCredential": (n, p, o, now) =>
-    new PlakarCredential(n, p as never, { ...(o as pulumi.ComponentResourceOptions), now }),
-  "plakar-scaleway-iam:PlakarCredential": (n, p, o, now) =>
-    new PlakarCredential(n, p as never, { ...(o as pulumi.ComponentResourceOptions), now }),
+  // Every credential class, by its token and by the short `<package>:<Class>` form Pulumi YAML also accepts.
+  ...Object.fromEntries(
+    Object.entries(COMPONENT_TYPES).flatMap(([cls, token]) => {
+      const Class = components[cls as keyof typeof COMPONENT_TYPES];
+      const construct: Construct = (n, p, o, now) =>
+        new Class(n, p as never, { ...(o as pulumi.ComponentResourceOptions), now });
+      return [
+        [token, construct],
+        [token.replace(":index:", ":"), construct],
+      ];
+    }),
+  ),
 };
 
 interface YamlProgram {

@@ -6,7 +6,22 @@
 import type { Catalog } from "../../components/domain/catalog";
 import { compare } from "../../components/domain/credential";
 import type { Preset } from "../../components/domain/schema";
-import type { ResolvedStack, StackCredential } from "../../stack/credentials";
+import type { ResolvedCredential, SpecPaths } from "../../components/domain/credential";
+
+/** A credential of the stack as preflight judges it: what its component is checked to make, and its config. */
+export type StackCredential = ResolvedCredential & {
+  readonly key: string;
+  readonly retired: boolean;
+  readonly adopt?: { readonly applicationId: string; readonly policyId: string };
+  readonly paths: SpecPaths;
+};
+
+/** The stack as preflight judges it. */
+export interface ResolvedStack {
+  readonly stack: string;
+  readonly organizationId: string;
+  readonly credentials: readonly StackCredential[];
+}
 import type { Application, ApiKey, HeldRule, Identity, LiveOrganization, Policy, PolicyRule } from "./organization";
 
 export type Level = "ok" | "warn" | "error";
@@ -324,7 +339,6 @@ export function checkKeyLifetime(target: StackUnderCheck, live: LiveOrganization
   for (const c of target.resolved.credentials) {
     // A retired credential creates no key: no lifetime to fit under the cap.
     if (c.retired) continue;
-    const spec = target.resolved.specs.get(c.key);
     const days = longestKeyDays(c, target.now);
     if (days * DAY_S <= capSeconds) continue;
     if (c.expiry.kind === "rotation") {
@@ -339,7 +353,7 @@ export function checkKeyLifetime(target: StackUnderCheck, live: LiveOrganization
           "error",
           "key-lifetime",
           `keys of "${c.key}" live up to ${days} days (rotateEveryDays ${c.expiry.rotateEveryDays} + overlapDays ${c.expiry.overlapDays}), but the organization caps API keys at ${capText}: Scaleway would refuse the key; ${fix}`,
-          spec?.paths.rotateEveryDays ?? `credentials.${c.key}.rotateEveryDays`,
+          c.paths.rotateEveryDays,
         ),
       );
     } else {
@@ -348,7 +362,7 @@ export function checkKeyLifetime(target: StackUnderCheck, live: LiveOrganization
           "error",
           "key-lifetime",
           `the key of "${c.key}" expires ${c.expiry.expiresAt}, ${Math.ceil(days)} days from now, but the organization caps API keys at ${capText}: Scaleway would refuse the key; set an earlier expiresAt`,
-          spec?.paths.expiresAt ?? `credentials.${c.key}.expiresAt`,
+          c.paths.expiresAt,
         ),
       );
     }

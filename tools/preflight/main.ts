@@ -10,7 +10,7 @@ import type { Catalog } from "../../components/domain/catalog";
 import { compare } from "../../components/domain/credential";
 import { ConfigError, configIssuesOf, formatIssue } from "../../components/domain/errors";
 import { shippedData } from "../../components/domain/presets";
-import { resolveStack } from "../../stack/credentials";
+import { planStack } from "../../stack/credentials";
 import { namespaceConfig } from "../../stack/config";
 import {
   FLAGS,
@@ -141,13 +141,24 @@ async function run(
   }
   const now = io.now ?? new Date();
 
-  // The same steps as the offline plan: the stack file, Pulumi's config decoding, resolveStack with shipped data.
+  // The same steps as the offline plan: the stack file, Pulumi's config decoding, planStack with shipped data.
   const project = readProjectName(io.root);
   const configFile = flags.config === undefined ? undefined : path.resolve(io.cwd ?? process.cwd(), flags.config);
   const config = readStackConfig(io.root, project, stack, configFile);
   const raw = namespaceConfig(config, project);
   const data = shippedData();
-  const resolved = resolveStack(raw, { stack, now, ...data });
+  const plan = planStack(raw, { stack, now, ...data });
+  const resolved = {
+    stack: plan.stack,
+    organizationId: plan.organizationId,
+    credentials: plan.credentials.map((c) => ({
+      ...c.resolved,
+      key: c.key,
+      retired: c.args.retire === true,
+      ...(c.args.adopt ? { adopt: c.args.adopt } : {}),
+      paths: c.paths,
+    })),
+  };
   const declared = (raw.projects ?? {}) as Record<string, string>;
   const target: StackUnderCheck = {
     resolved,
