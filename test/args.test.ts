@@ -4,7 +4,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { PlakarCredential, PlakarCredentialArgsError } from "../components";
+import {
+  InventoryCredential,
+  PlakarCredential,
+  PlakarCredentialArgsError,
+  SecretProviderCredential,
+} from "../components/index";
 import { APPS, BACKUPS, ORG } from "./support/config";
 
 const registered: string[] = [];
@@ -69,7 +74,7 @@ describe("PlakarCredential refuses", () => {
       "allProjects that is not a boolean",
       { ...BASE, projectIds: undefined, allProjects: "yes" },
       [
-        "args.allProjects: must be a plain boolean: it decides the policy rule's scope",
+        "args.allProjects: must be a boolean: it decides the policy rule's scope",
         "args.projectIds: is required: list the project IDs the credential reaches, or set allProjects: true for every current and future project",
       ],
     ],
@@ -137,7 +142,11 @@ describe("PlakarCredential refuses", () => {
       { ...BASE, rotation: later({ rotateEveryDays: 30 }) },
       ["args.rotation: must be a plain object, not an Output: it names the keys"],
     ],
-    ["rotation that is not an object", { ...BASE, rotation: 30 }, ["args.rotation: must be an object"]],
+    [
+      "rotation that is not an object",
+      { ...BASE, rotation: 30 },
+      ["args.rotation: must be an object { rotateEveryDays, overlapDays }"],
+    ],
     [
       "a misspelled rotation field",
       { ...BASE, rotation: { rotateEveryDay: 30 } },
@@ -234,11 +243,6 @@ describe("PlakarCredential refuses", () => {
       ],
     ],
     [
-      "delivery given as an Output",
-      { ...BASE, delivery: later({ projectId: BACKUPS }) },
-      ["args.delivery: must be a plain object, not an Output: it decides whether a secret exists"],
-    ],
-    [
       "delivery that is not an object",
       { ...BASE, delivery: BACKUPS },
       ["args.delivery: must be an object { projectId, region, path }"],
@@ -279,9 +283,23 @@ describe("PlakarCredential refuses", () => {
       refusal({ ...BASE, projectIds: ["prod"], adopt: { applicationId: "x", policyId: BACKUPS }, retire: "yes" }),
     ).toEqual([
       `args.projectIds[0]: ${UUID_MESSAGE}`,
-      "args.adopt.applicationId: must be a plain Scaleway ID (a UUID), not an Output: Pulumi reads the import ID when it registers",
       "args.retire: must be a plain boolean",
+      `args.adopt.applicationId: ${UUID_MESSAGE}`,
     ]);
+  });
+
+  it("adopt IDs given as Outputs", () => {
+    expect(refusal({ ...BASE, adopt: { applicationId: later(APPS), policyId: BACKUPS } })).toEqual([
+      "args.adopt.applicationId: must be a plain Scaleway ID (a UUID), not an Output: Pulumi reads the import ID when it registers",
+    ]);
+  });
+
+  it("an opts.now that is not a valid Date", () => {
+    const before = registered.length;
+    expect(() => new PlakarCredential("bad-clock", BASE as never, { now: new Date("not a date") })).toThrow(
+      /^invalid arguments for PlakarCredential "bad-clock":\n {2}opts\.now: must be a valid Date/,
+    );
+    expect(registered.length, "nothing registered").toBe(before);
   });
 
   it("retire that is not a boolean", () => {
@@ -304,7 +322,63 @@ describe("PlakarCredential accepts (controls)", () => {
       "a delivery in nl-ams under a folder with dots inside a segment",
       { ...BASE, delivery: { projectId: BACKUPS, region: "nl-ams", path: "/a.b/c" } },
     ],
+    // Checked once it resolves (a bad value inside still fails, at its args.delivery.<path>: component-args.test.ts).
+    ["delivery given as an Output", { ...BASE, delivery: later({ projectId: BACKUPS }) }],
+    ["allProjects given as an Output", { organizationId: ORG, allProjects: later(true), preset: "inventory" }],
   ])("%s", (_what, args) => {
     expect(() => new PlakarCredential(`ok-${registered.length}`, args as never, { now: NOW })).not.toThrow();
+  });
+
+  it("delivery given as an Output: the secret goes where it resolves", async () => {
+    const args = { ...BASE, delivery: later({ projectId: BACKUPS, region: "nl-ams" }) };
+    const c = new PlakarCredential("late-delivery", args, { now: NOW });
+    const delivery = await new Promise((resolve) => c.delivery!.apply(resolve));
+    expect(delivery).toEqual({
+      secretId: "late-delivery-delivery-secret-id",
+      path: "/plakar/dev/late-delivery",
+      projectId: BACKUPS,
+      region: "nl-ams",
+    });
+  });
+});
+
+describe("a use case's own class", () => {
+  function refusalOf(build: () => unknown): string[] {
+    const before = registered.length;
+    try {
+      build();
+    } catch (err) {
+      expect(err).toBeInstanceOf(PlakarCredentialArgsError);
+      expect(registered.length, "nothing registered").toBe(before);
+      return (err as PlakarCredentialArgsError).issues.map((i) => `${i.path}: ${i.message}`);
+    }
+    throw new Error("expected the arguments to be refused");
+  }
+  const COMMON =
+    "organizationId, projectIds, allProjects, rotation, expiresAt, maxLifetimeDays, name, description, tags, retire, adopt";
+
+  it("refuses an argument it does not take, listing its own", () => {
+    expect(refusalOf(() => new InventoryCredential("inv", { ...BASE } as never, { now: NOW }))).toEqual([
+      `args.preset: unknown argument; known here: ${COMMON}, delivery`,
+    ]);
+  });
+
+  it("the secret provider's class takes no delivery", () => {
+    expect(
+      refusalOf(
+        () =>
+          new SecretProviderCredential(
+            "sp",
+            { organizationId: ORG, projectIds: [APPS], delivery: { projectId: BACKUPS } } as never,
+            { now: NOW },
+          ),
+      ),
+    ).toEqual([`args.delivery: unknown argument; known here: ${COMMON}, region`]);
+  });
+
+  it("names itself in the error", () => {
+    expect(() => new InventoryCredential("inv", { organizationId: "acme", projectIds: [APPS] }, { now: NOW })).toThrow(
+      /^invalid arguments for InventoryCredential "inv":\n {2}args\.organizationId: must be a Scaleway ID/,
+    );
   });
 });

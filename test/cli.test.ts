@@ -652,7 +652,7 @@ describe("plan views: what will exist", () => {
     const errors = errorLines(r.stderr);
     expect(errors).toHaveLength(2);
     expect(errors[1]).toMatch(
-      /^error: credentials\.reports\.preferredProject: "ops" is not one of this credential's projects \(apps, backups\)/,
+      /^error: credentials\.reports\.preferredProject: credential "reports" names unknown project alias "ops"; declared aliases: apps, backups$/,
     );
   });
 });

@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, describe, expect, it } from "vitest";
-import { PlakarCredential, PlakarCredentialArgsError } from "../components";
+import { InventoryCredential, PlakarCredential, PlakarCredentialArgsError } from "../components/index";
 import { APPS, BACKUPS, ORG } from "./support/config";
 
 const SECRET = "component-args-mock-secret";
@@ -62,6 +62,7 @@ interface Registration {
   inputs: Record<string, unknown>;
   parent: string;
   protect: boolean;
+  retainOnDelete: boolean;
   dependsOn: string[];
   ignoreChanges: string[];
   aliases: unknown[];
@@ -80,6 +81,7 @@ interface RawRequest {
   getName(): string;
   getParent(): string;
   getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
   getDependenciesList(): string[];
   getIgnorechangesList(): string[];
   getImportid(): string;
@@ -105,6 +107,7 @@ monitor.registerResource = (req, cb) =>
         inputs: req.getObject()?.toJavaScript() ?? {},
         parent: req.getParent(),
         protect: req.getProtect() ?? false,
+        retainOnDelete: req.getRetainondelete() ?? false,
         dependsOn: [...req.getDependenciesList()],
         ignoreChanges: [...req.getIgnorechangesList()],
         aliases: req.getAliasesList().map((a) => {
@@ -206,7 +209,7 @@ describe("refusals name every argument by its args.<path>", () => {
   // Unknown keys list every key known at that level, comma-separated, after the closest one.
   it("an unknown argument lists the arguments known at its level", () => {
     expect(refusal({ ...BASE, tag: ["x"] })).toEqual([
-      'args.tag: unknown argument (did you mean "tags"?); known here: organizationId, projectIds, allProjects, preset, permissionSets, rules, preferredProjectId, rotation, expiresAt, maxLifetimeDays, name, description, tags, region, delivery, retire, adopt',
+      'args.tag: unknown argument (did you mean "tags"?); known here: organizationId, projectIds, allProjects, rotation, expiresAt, maxLifetimeDays, name, description, tags, retire, adopt, delivery, preset, permissionSets, rules, preferredProjectId, stagingProjectId, region',
     ]);
     expect(refusal({ ...BASE, delivery: { projectId: BACKUPS, folder: "/plakar" } })).toEqual([
       "args.delivery.folder: unknown argument; known here: projectId, region, path",
@@ -218,19 +221,21 @@ describe("refusals name every argument by its args.<path>", () => {
         rules: [{ projectIds: [APPS], permissionSet: ["AllProductsReadOnly"] }],
       }),
     ).toEqual([
-      'args.rules[0].permissionSet: unknown argument (did you mean "permissionSets"?); known here: projectIds, allProjects, permissionSets',
+      'args.rules[0].permissionSet: unknown argument (did you mean "permissionSets"?); known here: projectIds, allProjects, permissionSets, preset, part',
     ]);
   });
 
   // null is a value of the wrong type, never an object to look into.
   it("null where a list or an object is expected", () => {
     expect(refusal({ ...BASE, tags: null })).toEqual(["args.tags: must be a list"]);
-    expect(refusal({ ...BASE, rotation: null })).toEqual(["args.rotation: must be an object"]);
+    expect(refusal({ ...BASE, rotation: null })).toEqual([
+      "args.rotation: must be an object { rotateEveryDays, overlapDays }",
+    ]);
     expect(refusal({ ...BASE, delivery: null })).toEqual([
       "args.delivery: must be an object { projectId, region, path }",
     ]);
     expect(refusal({ organizationId: ORG, preset: "inventory", rules: [null] })).toEqual([
-      "args.rules[0]: must be an object { projectIds or allProjects, permissionSets }",
+      "args.rules[0]: must be an object { projectIds or allProjects, permissionSets, preset, part }",
     ]);
   });
 
@@ -277,11 +282,11 @@ describe("refusals name every argument by its args.<path>", () => {
     expect(refusal({ ...BASE, expiresAt: 20270301 })).toEqual(["args.expiresAt: must be a non-empty string"]);
   });
 
-  // Scaleway's descriptions hold 200 characters: a longer description is refused as such; one that fits alone is
-  // judged with the text the stack adds (domain: the description the resources get).
+  // Scaleway's descriptions hold 200 characters: a description is judged with the text the stack adds (domain: the
+  // description the resources get), a longer one as well as one that fits alone, saying how short it must be.
   it("a description over 200 characters, and one of 200 that the added text pushes over", () => {
     expect(refusal({ ...BASE, description: "d".repeat(201) })).toEqual([
-      "args.description: must be at most 200 characters",
+      "args.description: makes a 233-character description; Scaleway allows 200 and rotated keys add 24 for their generation: shorten it to at most 144 characters",
     ]);
     expect(refusal({ ...BASE, description: "d".repeat(200) })).toEqual([
       "args.description: makes a 232-character description; Scaleway allows 200 and rotated keys add 24 for their generation: shorten it to at most 144 characters",
@@ -292,8 +297,8 @@ describe("refusals name every argument by its args.<path>", () => {
   it("the delivery's fields", () => {
     expect(refusal({ ...BASE, delivery: { projectId: "vault", region: "", path: "" } })).toEqual([
       `args.delivery.projectId: ${UUID_MESSAGE}`,
-      "args.delivery.region: must be a non-empty string",
-      "args.delivery.path: must be a non-empty string",
+      'args.delivery.region: must be a Secret Manager region: "fr-par", "nl-ams" or "pl-waw"',
+      'args.delivery.path: must be an absolute path such as "/plakar", without a trailing slash',
     ]);
   });
 
@@ -305,28 +310,119 @@ describe("refusals name every argument by its args.<path>", () => {
     ]);
   });
 
-  // adopt is a plain object of two IDs; anything else is refused as a whole.
-  it.each<[string, unknown]>([
-    ["a string", "5b0a1c2d"],
-    ["null", null],
-    ["a list", [APPS, BACKUPS]],
-  ])("adopt given as %s", (_what, adopt) => {
-    expect(refusal({ ...BASE, adopt })).toEqual(["args.adopt: must be a plain object { applicationId, policyId }"]);
+  // adopt is a plain object of two IDs; anything else is refused as a whole (zod's message for AdoptSchema).
+  it.each<[string, unknown, string]>([
+    ["a string", "5b0a1c2d", "string"],
+    ["null", null, "null"],
+    ["a list", [APPS, BACKUPS], "array"],
+  ])("adopt given as %s", (_what, adopt, received) => {
+    expect(refusal({ ...BASE, adopt })).toEqual([`args.adopt: Invalid input: expected object, received ${received}`]);
+  });
+
+  // adopt as a whole given as an Output: Pulumi reads import IDs when it registers.
+  it("adopt given as an Output", () => {
+    expect(refusal({ ...BASE, adopt: later({ applicationId: APPS, policyId: BACKUPS }) })).toEqual([
+      "args.adopt: must be a plain object { applicationId, policyId }, not an Output: Pulumi reads the import IDs when it registers",
+    ]);
   });
 });
 
 describe("rules", () => {
-  // rules decides the policy's rules, so it must be a plain list.
-  it("refuses rules given as an Output, or as something other than a list", () => {
-    expect(refusal({ organizationId: ORG, preset: "inventory", rules: later([{ projectIds: [APPS] }]) })).toEqual([
-      "args.rules: must be a plain list, not an Output: it decides the policy's rules",
+  // rules given as an Output (another language's program hands it as one): accepted, checked once it resolves.
+  it("accepts rules given as an Output, and registers the policy they resolve to", async () => {
+    const c = build("late-rules", {
+      organizationId: ORG,
+      preset: "object-storage",
+      rules: later([
+        { projectIds: [APPS], permissionSets: ["AllProductsReadOnly"] },
+        { projectIds: [BACKUPS], preset: "object-storage" },
+      ]),
+    });
+    expect(await value(c.access)).toEqual({
+      useCase: "object-storage",
+      rules: [
+        { projectIds: [APPS], permissionSets: ["AllProductsReadOnly"] },
+        {
+          projectIds: [BACKUPS],
+          permissionSets: [
+            "ObjectStorageBucketsRead",
+            "ObjectStorageBucketsWrite",
+            "ObjectStorageObjectsDelete",
+            "ObjectStorageObjectsRead",
+            "ObjectStorageObjectsWrite",
+          ],
+        },
+      ].sort((a, b) => (a.projectIds[0] < b.projectIds[0] ? -1 : 1)),
+      permissionSets: [
+        "AllProductsReadOnly",
+        "ObjectStorageBucketsRead",
+        "ObjectStorageBucketsWrite",
+        "ObjectStorageObjectsDelete",
+        "ObjectStorageObjectsRead",
+        "ObjectStorageObjectsWrite",
+      ],
+      projectIds: [APPS, BACKUPS].sort(),
+      allProjects: false,
+      preferredProjectId: BACKUPS,
+    });
+    await value(c.accessKey);
+    expect(registered(KEY_TYPE, "late-rules-key-2026-12-16").inputs.defaultProjectId).toBe(BACKUPS);
+    expect(registered(POLICY_TYPE, "late-rules-policy").inputs.rules).toEqual(
+      [
+        { projectIds: [APPS], permissionSetNames: ["AllProductsReadOnly"] },
+        {
+          projectIds: [BACKUPS],
+          permissionSetNames: [
+            "ObjectStorageBucketsRead",
+            "ObjectStorageBucketsWrite",
+            "ObjectStorageObjectsDelete",
+            "ObjectStorageObjectsRead",
+            "ObjectStorageObjectsWrite",
+          ],
+        },
+      ].sort((a, b) => (a.projectIds[0] < b.projectIds[0] ? -1 : 1)),
+    );
+  });
+
+  // A bad value inside rules given as an Output fails the update once it resolves, at its own args.rules path.
+  it("refuses a bad rule inside an Output once it resolves, at its args.rules[i] path", async () => {
+    const err = await lateRefusal("late-bad-rules", {
+      organizationId: ORG,
+      preset: "inventory",
+      rules: later([
+        { projectIds: [APPS], permissionSets: ["AllProductsReadOnly"] },
+        { projectIds: [BACKUPS], permissionSets: ["IAMManager"] },
+      ]),
+    });
+    expect(err.issues).toEqual([
+      {
+        path: "args.rules[1].permissionSets[0]",
+        message:
+          '"IAMManager" is organization-scoped ("Access to Organization features"); Plakar only needs project-scoped sets ("Access to resources")',
+      },
     ]);
+    expect(family("late-bad-rules").map((r) => r.type)).toEqual([COMPONENT_TYPE]);
+  });
+
+  // A rule's projectIds alone given as an Output: a shape problem in it is still named at its index.
+  it("refuses a rule's projectIds that resolve to something else than UUIDs, at their index", async () => {
+    const err = await lateRefusal("late-bad-rule-ids", {
+      organizationId: ORG,
+      preset: "inventory",
+      rules: [{ projectIds: later([APPS, "prod"]), preset: "inventory" }],
+    });
+    expect(err.issues).toEqual([{ path: "args.rules[0].projectIds[1]", message: UUID_MESSAGE }]);
+    expect(family("late-bad-rule-ids").map((r) => r.type)).toEqual([COMPONENT_TYPE]);
+  });
+
+  // Other than a list, or a list of other than rules.
+  it("refuses rules given as something other than a list", () => {
     // Only the rules are wrong: projectIds, which rules replace, is not asked for.
     expect(
       refusal({ organizationId: ORG, preset: "inventory", rules: { projectIds: [APPS], permissionSets: ["x"] } }),
     ).toEqual(["args.rules: must be a list of { projectIds or allProjects, permissionSets }"]);
     expect(refusal({ organizationId: ORG, preset: "inventory", rules: [APPS] })).toEqual([
-      "args.rules[0]: must be an object { projectIds or allProjects, permissionSets }",
+      "args.rules[0]: must be an object { projectIds or allProjects, permissionSets, preset, part }",
     ]);
   });
 
@@ -336,8 +432,8 @@ describe("rules", () => {
       "args.rules: must list at least one rule",
     ]);
     expect(refusal({ organizationId: ORG, preset: "inventory", rules: [], tags: "x" })).toEqual([
-      "args.rules: must list at least one rule",
       "args.tags: must be a list",
+      "args.rules: must list at least one rule",
     ]);
   });
 
@@ -376,8 +472,8 @@ describe("rules", () => {
   });
 });
 
-describe("PlakarCredentialArgsError", () => {
-  // Its name and message list every issue, one per line, under the component's name.
+describe("CredentialArgsError (PlakarCredentialArgsError)", () => {
+  // Its name and message list every issue, one per line, under the component's class and name.
   it("is named, and its message lists each issue on its own line", () => {
     let error: unknown;
     try {
@@ -386,7 +482,7 @@ describe("PlakarCredentialArgsError", () => {
       error = err;
     }
     expect(error).toBeInstanceOf(PlakarCredentialArgsError);
-    expect((error as Error).name).toBe("PlakarCredentialArgsError");
+    expect((error as Error).name).toBe("CredentialArgsError");
     expect((error as Error).message).toBe(
       'invalid arguments for PlakarCredential "two-problems":\n  args.tags: must be a list\n  args.retire: must be a plain boolean',
     );
@@ -441,6 +537,46 @@ describe("values given as Outputs: checked once they resolve", () => {
     expect(registered(SECRET_TYPE, "late-vault-delivery-secret").inputs.projectId).toBe(BACKUPS);
   });
 
+  // The whole delivery given as an Output (another language's program hands it as one): accepted, and the secret goes
+  // where it resolves.
+  it("accepts a delivery given as an Output, and delivers where it resolves", async () => {
+    const c = build("late-whole-delivery", {
+      ...BASE,
+      delivery: later({ projectId: BACKUPS, region: "nl-ams", path: "/team" }),
+    });
+    expect(await value(c.delivery!)).toEqual({
+      secretId: "late-whole-delivery-delivery-secret-id",
+      path: "/team/late-whole-delivery",
+      projectId: BACKUPS,
+      region: "nl-ams",
+    });
+    expect(registered(SECRET_TYPE, "late-whole-delivery-delivery-secret").inputs).toMatchObject({
+      name: "late-whole-delivery",
+      path: "/team",
+      projectId: BACKUPS,
+      region: "nl-ams",
+    });
+    // Plakar's form still points at the secret's fields.
+    expect((await value(c.plakar)).secretId).toBe("late-whole-delivery-delivery-secret-id");
+  });
+
+  // A bad value inside a delivery given as an Output fails the update once it resolves, at args.delivery.<field>.
+  it("refuses a bad field inside a delivery given as an Output, at its args.delivery path", async () => {
+    const err = await lateRefusal("late-bad-delivery", {
+      ...BASE,
+      delivery: later({ projectId: BACKUPS, path: "plakar" }),
+    });
+    expect(err.issues).toEqual([
+      {
+        path: "args.delivery.path",
+        message: 'must be an absolute path such as "/plakar", without a trailing slash',
+      },
+    ]);
+    expect(family("late-bad-delivery").filter((r) => r.type !== COMPONENT_TYPE && r.type !== DELIVERY_TYPE)).toEqual(
+      [],
+    );
+  });
+
   // A shape problem seen only once the Output resolves fails the update with its own path, not a generic one.
   it("refuses a project ID that resolves to something else than a UUID, at args.projectIds[i]", async () => {
     const err = await lateRefusal("late-bad-id", { ...BASE, projectIds: [APPS, later("prod")] });
@@ -484,7 +620,7 @@ describe("what is registered", () => {
     expect(registered(POLICY_TYPE, "plain-tags-policy").inputs.tags).toEqual(tags);
   });
 
-  // The component keeps its legacy type as an alias, after the program's own aliases; it is never protected.
+  // The component keeps its legacy type as an alias, after the program's own aliases; unprotected by default.
   it("aliases the component to its legacy type, after the program's own aliases", async () => {
     const plain = build("aliased", BASE);
     const withOwn = build("aliased-own", BASE, { aliases: [{ name: "old-name" }] });
@@ -494,8 +630,24 @@ describe("what is registered", () => {
     expect(registered(COMPONENT_TYPE, "aliased").protect).toBe(false);
   });
 
-  // protect defaults to false, and when set reaches the application, policy and secret, never keys or the version.
-  it("protects nothing by default; protect: true covers the application, policy and secret only", async () => {
+  // A use case's own class keeps the URNs of the PlakarCredential (and the legacy credential) it replaces.
+  it("aliases a use case's class to PlakarCredential and the legacy type, after the program's own aliases", async () => {
+    const c = new InventoryCredential(
+      "aliased-inventory",
+      { organizationId: ORG, projectIds: [APPS] },
+      { now: NOW, aliases: [{ name: "old-inventory" }] },
+    );
+    await value(c.urn);
+    expect(registered("plakar-scaleway-iam:index:InventoryCredential", "aliased-inventory").aliases).toEqual([
+      { name: "old-inventory" },
+      { type: COMPONENT_TYPE },
+      { type: LEGACY_TYPE },
+    ]);
+  });
+
+  // protect defaults to false; when set, the component is protected and its application, policy, Delivery component
+  // and secret inherit it (Pulumi's own inheritance), never the keys or the version (rotation deletes them).
+  it("protects nothing by default; protect: true covers the component and what it keeps, never keys or versions", async () => {
     const args = { ...BASE, delivery: { projectId: BACKUPS } };
     build("unprotected", args);
     build("protected", args, { protect: true });
@@ -515,17 +667,40 @@ describe("what is registered", () => {
       "-delivery-secret-version": false,
     });
     expect(flags("protected")).toEqual({
-      "(component)": false,
+      "(component)": true,
       "-app": true,
       "-policy": true,
       "-key-2026-12-16": false,
       "-key-2026-09-17": false,
-      "-delivery": false,
+      "-delivery": true,
       "-delivery-secret": true,
       "-delivery-secret-version": false,
     });
     expect(registered(SECRET_TYPE, "unprotected-delivery-secret").inputs.protected).toBe(false);
     expect(registered(SECRET_TYPE, "protected-delivery-secret").inputs.protected).toBe(true);
+  });
+
+  // retainOnDelete, which Pulumi does not pass down, is given to what the credential keeps: never keys or versions.
+  it("passes retainOnDelete to the application, policy, Delivery component and secret only", async () => {
+    const args = { ...BASE, delivery: { projectId: BACKUPS } };
+    build("retained", args, { retainOnDelete: true });
+    build("not-retained", args);
+    await Promise.all([outputsOf("retained"), outputsOf("not-retained")]);
+    await until(() => family("retained").some((r) => r.type === VERSION_TYPE));
+    await until(() => family("not-retained").some((r) => r.type === VERSION_TYPE));
+    const flags = (name: string) =>
+      Object.fromEntries(family(name).map((r) => [r.name.slice(name.length) || "(component)", r.retainOnDelete]));
+    expect(flags("retained")).toEqual({
+      "(component)": true,
+      "-app": true,
+      "-policy": true,
+      "-key-2026-12-16": false,
+      "-key-2026-09-17": false,
+      "-delivery": true,
+      "-delivery-secret": true,
+      "-delivery-secret-version": false,
+    });
+    expect(Object.values(flags("not-retained")).every((retained) => !retained)).toBe(true);
   });
 
   // adopt imports the application and the policy by their IDs; keys are never adopted.
@@ -590,7 +765,7 @@ describe("keys", () => {
 });
 
 describe("outputs", () => {
-  // Without delivery: no secretId, the access key as a value, the secret key as a hint to the stack output.
+  // Without delivery: no secretId, the access key as a value, the secret key as a hint to the component's output.
   it("Plakar's instructions without delivery: the access key, and a hint for the secret key", async () => {
     const c = build("form", BASE);
     const instructions = await value(c.plakar);
@@ -601,7 +776,7 @@ describe("outputs", () => {
         { label: "Name", value: `plakar-${STACK}-form` },
         { label: "Project ID", value: APPS },
         { label: "Access key", value: "SCW-form-key-2026-12-16" },
-        { label: "Secret key", hint: "the secretKey output: pulumi stack output --show-secrets credentials" },
+        { label: "Secret key", hint: "the component's secretKey output (a Pulumi secret)" },
       ],
     });
   });
@@ -611,6 +786,7 @@ describe("outputs", () => {
     build("registered", BASE);
     const outputs = await outputsOf("registered");
     expect(Object.keys(outputs).sort()).toEqual([
+      "access",
       "accessKey",
       "applicationId",
       "expiresAt",
@@ -627,6 +803,14 @@ describe("outputs", () => {
       expiresAt: "2027-03-30T00:00:00Z",
       secretKey: secretOf(SECRET),
       previousSecretKey: secretOf(SECRET),
+    });
+    // What the credential may do, as its policy says it; no preferred project without Object Storage sets.
+    expect(outputs.access).toEqual({
+      useCase: "inventory",
+      rules: [{ projectIds: [APPS], permissionSets: ["AllProductsReadOnly"] }],
+      permissionSets: ["AllProductsReadOnly"],
+      projectIds: [APPS],
+      allProjects: false,
     });
   });
 
@@ -654,7 +838,8 @@ describe("retire", () => {
     expect(() => build("retire-false", { ...BASE, retire: false })).not.toThrow();
   });
 
-  // Retired: no key, no version; the application, policy and secret stay, unprotected even under protect: true;
+  // Retired: no key, no version; the application, policy and secret stay, unprotected even under protect: true (as
+  // are the component and its Delivery component, so that removing it in the next update deletes them cleanly);
   // the outputs are empty strings, the secret key still a secret; the component's inputs say retired.
   it("revokes the keys and the version, and unprotects the rest", async () => {
     const c = build("retired", { ...BASE, retire: true, delivery: { projectId: BACKUPS } }, { protect: true });
@@ -667,8 +852,10 @@ describe("retire", () => {
     ).toEqual([APP_TYPE, COMPONENT_TYPE, DELIVERY_TYPE, POLICY_TYPE, SECRET_TYPE].sort());
     expect(registered(COMPONENT_TYPE, "retired").inputs).toEqual({ retired: true });
     for (const [type, name] of [
+      [COMPONENT_TYPE, "retired"],
       [APP_TYPE, "retired-app"],
       [POLICY_TYPE, "retired-policy"],
+      [DELIVERY_TYPE, "retired-delivery"],
       [SECRET_TYPE, "retired-delivery-secret"],
     ] as const) {
       expect(registered(type, name).protect, name).toBe(false);

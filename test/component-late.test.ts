@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, describe, expect, it } from "vitest";
-import { PlakarCredential } from "../components";
+import { PlakarCredential } from "../components/index";
 import { APPS, BACKUPS, ORG } from "./support/config";
 
 const registered: string[] = [];

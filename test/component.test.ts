@@ -4,7 +4,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { PlakarCredential, PlakarCredentialArgsError } from "../components";
+import {
+  BlockStorageBackupCredential,
+  InstanceBackupCredential,
+  InventoryCredential,
+  ObjectStorageCredential,
+  PlakarCredential,
+  PlakarCredentialArgsError,
+  SecretManagerBackupCredential,
+  SecretProviderCredential,
+} from "../components/index";
 import { APPS, BACKUPS, ORG } from "./support/config";
 
 interface Recorded {
@@ -134,7 +143,7 @@ describe("PlakarCredential", () => {
       { label: "Access key", value: "SCW-inventory-key-2026-12-16" },
       {
         label: "Secret key",
-        hint: "the secretKey output: pulumi stack output --show-secrets credentials",
+        hint: "the component's secretKey output (a Pulumi secret)",
       },
     ]);
     expect(JSON.stringify(instructions)).not.toContain(SECRET);
@@ -215,5 +224,108 @@ describe("PlakarCredential from another program", () => {
     expect(
       () => new PlakarCredential("typo", { organizationId: ORG, projectId: [APPS], preset: "inventory" } as never),
     ).toThrow(/args\.projectId: unknown argument \(did you mean "projectIds"\?\)/);
+  });
+});
+
+describe("a use case's own class", () => {
+  const OBJECT_STORAGE_STAGING = [
+    "ObjectStorageBucketsRead",
+    "ObjectStorageBucketsWrite",
+    "ObjectStorageObjectsRead",
+    "ObjectStorageObjectsWrite",
+  ];
+  const inventory = new InventoryCredential("uc-inventory", { organizationId: ORG, projectIds: [APPS] }, { now: NOW });
+  const source = new ObjectStorageCredential(
+    "uc-source",
+    { organizationId: ORG, projectIds: [APPS, BACKUPS], readOnly: true, preferredProjectId: BACKUPS },
+    { now: NOW },
+  );
+  const store = new ObjectStorageCredential("uc-store", { organizationId: ORG, projectIds: [BACKUPS] }, { now: NOW });
+  const instances = new InstanceBackupCredential(
+    "uc-instances",
+    { organizationId: ORG, projectIds: [APPS], stagingProjectId: BACKUPS },
+    { now: NOW },
+  );
+  const volumes = new BlockStorageBackupCredential(
+    "uc-volumes",
+    { organizationId: ORG, projectIds: [APPS], stagingProjectId: BACKUPS },
+    { now: NOW },
+  );
+  const vault = new SecretManagerBackupCredential(
+    "uc-vault",
+    { organizationId: ORG, projectIds: [APPS], region: "nl-ams" },
+    { now: NOW },
+  );
+  const provider = new SecretProviderCredential(
+    "uc-provider",
+    { organizationId: ORG, projectIds: [BACKUPS], region: "pl-waw" },
+    { now: NOW },
+  );
+
+  it("registers under its own type token and grants its use case's sets", async () => {
+    await Promise.all([value(inventory.accessKey), value(store.accessKey), value(vault.accessKey)]);
+    expect(find("plakar-scaleway-iam:index:InventoryCredential", "uc-inventory")).toBeDefined();
+    expect(find("scaleway:iam/policy:Policy", "uc-inventory-policy").inputs.rules).toEqual([
+      { projectIds: [APPS], permissionSetNames: ["AllProductsReadOnly"] },
+    ]);
+    expect(find("scaleway:iam/application:Application", "uc-inventory-app").inputs.tags).toEqual([
+      "managed-by=pulumi",
+      "stack=staging",
+      "use-case=inventory",
+    ]);
+    expect(find("plakar-scaleway-iam:index:ObjectStorageCredential", "uc-store")).toBeDefined();
+    expect(find("scaleway:iam/apiKey:ApiKey", "uc-store-key-2026-12-16").inputs.defaultProjectId).toBe(BACKUPS);
+    expect((await value(store.access)).useCase).toBe("object-storage");
+    expect(find("plakar-scaleway-iam:index:SecretManagerBackupCredential", "uc-vault")).toBeDefined();
+    expect((await value(vault.access)).useCase).toBe("secret-manager-backup");
+  });
+
+  it("ObjectStorageCredential with readOnly is a backup source: read only, on the buckets' project", async () => {
+    expect(await value(source.access)).toEqual({
+      useCase: "object-storage-source",
+      rules: [
+        {
+          projectIds: [APPS, BACKUPS].sort(),
+          permissionSets: ["ObjectStorageBucketsRead", "ObjectStorageObjectsRead"],
+        },
+      ],
+      permissionSets: ["ObjectStorageBucketsRead", "ObjectStorageObjectsRead"],
+      projectIds: [APPS, BACKUPS].sort(),
+      allProjects: false,
+      preferredProjectId: BACKUPS,
+    });
+    expect(find("scaleway:iam/apiKey:ApiKey", "uc-source-key-2026-12-16").inputs.defaultProjectId).toBe(BACKUPS);
+  });
+
+  it("the backup classes put the Object Storage sets on the staging project, its preferred project", async () => {
+    expect(await value(instances.access)).toEqual({
+      useCase: "instance-backup",
+      rules: [
+        { projectIds: [APPS], permissionSets: ["BlockStorageFullAccess", "InstancesFullAccess"] },
+        { projectIds: [BACKUPS], permissionSets: OBJECT_STORAGE_STAGING },
+      ].sort((a, b) => (a.projectIds[0] < b.projectIds[0] ? -1 : 1)),
+      permissionSets: ["BlockStorageFullAccess", "InstancesFullAccess", ...OBJECT_STORAGE_STAGING],
+      projectIds: [APPS, BACKUPS].sort(),
+      allProjects: false,
+      preferredProjectId: BACKUPS,
+    });
+    await value(volumes.accessKey);
+    expect(find("plakar-scaleway-iam:index:BlockStorageBackupCredential", "uc-volumes")).toBeDefined();
+    expect(find("scaleway:iam/policy:Policy", "uc-volumes-policy").inputs.rules).toEqual(
+      [
+        { projectIds: [APPS], permissionSetNames: ["BlockStorageFullAccess"] },
+        { projectIds: [BACKUPS], permissionSetNames: OBJECT_STORAGE_STAGING },
+      ].sort((a, b) => (a.projectIds[0] < b.projectIds[0] ? -1 : 1)),
+    );
+    expect(find("scaleway:iam/apiKey:ApiKey", "uc-volumes-key-2026-12-16").inputs.defaultProjectId).toBe(BACKUPS);
+  });
+
+  it("SecretProviderCredential has no delivery output and fills Plakar's Region", async () => {
+    expect(provider).not.toHaveProperty("delivery");
+    const instructions = await value(provider.plakar);
+    expect(instructions.fields.find((f) => f.label === "Region")).toEqual({ label: "Region", value: "pl-waw" });
+    expect(find("scaleway:iam/policy:Policy", "uc-provider-policy").inputs.rules).toEqual([
+      { projectIds: [BACKUPS], permissionSetNames: ["SecretManagerReadOnly", "SecretManagerSecretAccess"] },
+    ]);
   });
 });

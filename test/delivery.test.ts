@@ -177,7 +177,7 @@ describe("delivery resources (mock runtime)", () => {
     const currentKey = result.resources.find(
       (r) =>
         r.name ===
-        `inventory-key-${result.resolved.credentials.find((c) => c.key === "inventory")!.keys.current.generation}`,
+        `inventory-key-${result.resolved.credentials.find((c) => c.key === "inventory")!.resolved.keys.current.generation}`,
     )!;
     expect(version.dependsOn).toContain(currentKey.urn);
   });

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../components/domain/errors";
 import type { OfflinePlan } from "../tools/plan/offline";
-import { resolveStack } from "../stack/credentials";
+import { type ResolvedStack, resolveStack } from "./support/config";
 import { renderJson, renderMarkdown, renderTable } from "../tools/plan/render";
 import {
   FC_PARAMS,
@@ -23,6 +23,39 @@ import { freshOffline, runInProcess, runScript, type ScriptResult, tempDir, writ
 
 const NOW = new Date("2026-09-18T00:00:00Z");
 const NOW_ARG = "2026-09-18T00:00:00Z";
+
+/**
+ * The plan as JSON, byte for byte, except what only mirrors the config's own order: the map of declared aliases,
+ * and the lists handed to each component as its arguments (tags, permission sets, project IDs). A component sorts
+ * those itself and records none of them (its only input is the retired flag), so their order changes no resource;
+ * every value the stack resolves (names, rules, keys, projects and their labels, delivery, Plakar's form) keeps its
+ * bytes.
+ */
+function planJson(plan: ResolvedStack): string {
+  const sorted = <T>(xs: readonly T[] | undefined) => (xs === undefined ? undefined : [...xs].sort());
+  return JSON.stringify({
+    ...plan,
+    projects: Object.fromEntries(Object.entries(plan.projects).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    credentials: plan.credentials.map((c) => {
+      const args = c.args as unknown as Record<string, unknown> & {
+        tags?: string[];
+        permissionSets?: string[];
+        projectIds?: string[];
+        rules?: Record<string, unknown>[];
+      };
+      return {
+        ...c,
+        args: {
+          ...args,
+          tags: sorted(args.tags),
+          permissionSets: sorted(args.permissionSets),
+          projectIds: sorted(args.projectIds),
+          rules: args.rules?.map((r) => ({ ...r, projectIds: sorted(r.projectIds as string[] | undefined) })),
+        },
+      };
+    }),
+  });
+}
 
 /** Every map's keys and every list in reverse order: same meaning, different bytes. */
 function reversed(config: RawStack): RawStack {
@@ -92,19 +125,45 @@ describe("determinism: the pure planner (fuzzed)", () => {
     let reorderedSomething = 0;
     fc.assert(
       fc.property(validCaseArb, fc.integer(), (c, seed) => {
-        const first = JSON.stringify(resolveStack(c.config, planContext(c)));
-        const again = JSON.stringify(
-          resolveStack(structuredClone(c.config), planContext({ stack: c.stack, now: new Date(c.now.getTime()) })),
+        const plan = resolveStack(c.config, planContext(c));
+        const first = planJson(plan);
+        const again = resolveStack(
+          structuredClone(c.config),
+          planContext({ stack: c.stack, now: new Date(c.now.getTime()) }),
         );
         const shuffled = reorder(c.config, new Rng(seed));
         if (JSON.stringify(shuffled) !== JSON.stringify(c.config)) reorderedSomething++;
-        expect(again).toBe(first);
-        expect(JSON.stringify(resolveStack(shuffled, planContext(c)))).toBe(first);
-        expect(JSON.stringify(resolveStack(reversed(c.config), planContext(c)))).toBe(first);
+        // The same config twice: the same bytes, arguments included.
+        expect(JSON.stringify(again)).toBe(JSON.stringify(plan));
+        expect(planJson(resolveStack(shuffled, planContext(c)))).toBe(first);
+        expect(planJson(resolveStack(reversed(c.config), planContext(c)))).toBe(first);
       }),
       { ...FC_PARAMS, numRuns: 300 },
     );
     expect(reorderedSomething, "the reorderings did change the configs").toBeGreaterThan(200);
+  });
+
+  // Two aliases of one project (the generator makes such configs): which alias the plan shows must not depend on the
+  // order of the credential's projects nor of the declared aliases.
+  it("shows a project named by two aliases the same way whatever the order of the config's lists and maps", () => {
+    const ids = { apps: "0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f", backups: "1d2e3f4a-5b6c-4d7e-9f8a-9b0c1d2e3f4a" };
+    const config: RawStack = {
+      organizationId: "5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
+      projects: { apps: ids.apps, web: ids.apps, backups: ids.backups, vault: ids.backups },
+      secretManager: { project: "vault" },
+      credentials: {
+        buckets: {
+          preset: "object-storage",
+          projects: ["apps", "web", "backups"],
+          preferredProject: "web",
+          deliver: "secret-manager",
+        },
+        reader: { preset: "secret-provider", projects: ["vault"] },
+      },
+    };
+    const c = { config, stack: "staging", now: NOW };
+    const first = planJson(resolveStack(config, planContext(c)));
+    expect(planJson(resolveStack(reversed(config), planContext(c)))).toBe(first);
   });
 
   it("rejects a generated invalid config with the same issues on every run", () => {

@@ -32,6 +32,8 @@ import { APPS, BACKUPS, catalog, NOW, ORG, presets } from "./support/config";
 
 const apps = { id: APPS, label: "apps" };
 const backups = { id: BACKUPS, label: "backups" };
+/** A project the credentials below do not reach (a declared alias of the stack, or an ID given to the component). */
+const PROD = "2e3f4a5b-6c7d-4e8f-8a9b-0c1d2e3f4a5b";
 const BASE = "credentials.reports";
 
 /** The shipped presets, in the order the messages list them (file names, sorted). */
@@ -391,7 +393,7 @@ describe("the Object Storage preferred project", () => {
   };
 
   it("is refused on a key without Object Storage sets, and absent otherwise", () => {
-    expect(check(presetSpec("inventory", { preferredProject: "apps" }))).toEqual({
+    expect(check(presetSpec("inventory", { preferredProject: apps }))).toEqual({
       resolved: undefined,
       issues: [NOT_OBJECT_STORAGE],
     });
@@ -414,12 +416,13 @@ describe("the Object Storage preferred project", () => {
 
   it("with refused sets, a named one is still checked against the projects, never refused for lack of sets", () => {
     // Whether a preferred project is needed is decided once the sets are fixed.
-    expect(resolve(custom({ preferredProject: "apps" }), { needed: false, projects: [apps] }, true)).toEqual({
+    expect(resolve(custom({ preferredProject: apps }), { needed: false, projects: [apps] }, true)).toEqual({
       preferred: apps,
       issues: [],
     });
     expect(resolve(custom(), { needed: true, projects: [apps] }, true)).toEqual({ preferred: UNKNOWN, issues: [] });
-    expect(resolve(custom({ preferredProject: "other" }), { needed: false, projects: [apps] }, true)).toEqual({
+    const other = { id: PROD, label: "other" };
+    expect(resolve(custom({ preferredProject: other }), { needed: false, projects: [apps] }, true)).toEqual({
       preferred: null,
       issues: [
         { path: `${BASE}.preferredProject`, message: `"other" is not one of this credential's projects (apps)` },
@@ -432,7 +435,8 @@ describe("the Object Storage preferred project", () => {
       check(
         presetSpec("object-storage", {
           scope: { kind: "projects", projects: [apps, backups] },
-          preferredProject: "bakups",
+          // An alias declared in the stack, but not one of this credential's projects.
+          preferredProject: { id: PROD, label: "bakups" },
         }),
       ),
     ).toEqual({
@@ -446,28 +450,42 @@ describe("the Object Storage preferred project", () => {
     });
   });
 
+  it("is matched by project ID, and keeps the name it was given (the stack may give a project two aliases)", () => {
+    expect(
+      resolve(custom({ preferredProject: { id: BACKUPS, label: "vault" } }), {
+        needed: true,
+        projects: [apps, backups],
+      }),
+    ).toEqual({
+      preferred: { id: BACKUPS, label: "vault" },
+      issues: [],
+    });
+  });
+
   it("with rules or a staging project, must be a project of a rule holding Object Storage sets", () => {
-    const s = presetSpec("block-storage-backup", { stagingProject: backups, preferredProject: "apps" });
+    const s = presetSpec("block-storage-backup", { stagingProject: backups, preferredProject: apps });
     expect(check(s).issues).toEqual([
       {
         path: `${BASE}.preferredProject`,
         message: `"apps" is not a project of a rule holding Object Storage sets (backups)`,
       },
     ]);
-    expect(check({ ...s, preferredProject: "backups" }).resolved?.preferredProject).toEqual(backups);
+    expect(check({ ...s, preferredProject: backups }).resolved?.preferredProject).toEqual(backups);
   });
 
-  it("organization-wide, must be a declared project alias; any name when none are declared (the component)", () => {
-    // The stack declares the aliases a preferred project may name; the component takes any project ID.
-    const component = presetSpec("object-storage", { scope: { kind: "organization" } });
-    const orgWide = { ...component, preferredCandidates: [apps, backups] };
-    expect(check({ ...orgWide, preferredProject: "prod" }).issues).toEqual([
-      { path: `${BASE}.preferredProject`, message: `"prod" is not a declared project alias (apps, backups)` },
-    ]);
-    expect(check({ ...orgWide, preferredProject: "backups" }).resolved?.preferredProject).toEqual(backups);
-    const id = "9E1F2A3B-4C5D-4E6F-8A7B-9C0D1E2F3A4B";
-    expect(resolve({ ...component, preferredProject: id }, { needed: true, projects: "*" })).toEqual({
-      preferred: { id: id.toLowerCase(), label: id },
+  it("organization-wide, may be any project (the stack refuses an undeclared alias itself)", () => {
+    // Every project of the organization is granted: any project will do, an alias of the stack's or an ID.
+    const orgWide = presetSpec("object-storage", { scope: { kind: "organization" } });
+    const prod = { id: PROD, label: "prod" };
+    expect(check({ ...orgWide, preferredProject: prod })).toMatchObject({
+      resolved: { preferredProject: prod },
+      issues: [],
+    });
+    expect(check({ ...orgWide, preferredProject: backups }).resolved?.preferredProject).toEqual(backups);
+    // The component labels a project by its ID.
+    const byId = { id: PROD, label: PROD };
+    expect(resolve({ ...orgWide, preferredProject: byId }, { needed: true, projects: "*" })).toEqual({
+      preferred: byId,
       issues: [],
     });
   });
@@ -485,11 +503,11 @@ describe("the Object Storage preferred project", () => {
       required("they apply to 2 projects; set preferredProject to one of apps, backups"),
     ]);
     const orgWide = presetSpec("object-storage", { scope: { kind: "organization" } });
-    expect(check({ ...orgWide, preferredCandidates: [apps, backups] }).issues).toEqual([
-      required('this credential has projects "*"; set preferredProject to one of apps, backups'),
-    ]);
     expect(check(orgWide).issues).toEqual([
-      required('this credential has projects "*"; set preferredProject to one of its projects'),
+      required(`this credential has projects "*"; set preferredProject to the buckets' project`),
+    ]);
+    expect(check(rulesSpec([rule(0, { preset: "object-storage", scope: { kind: "organization" } })])).issues).toEqual([
+      required(`they apply to projects "*"; set preferredProject to the buckets' project`),
     ]);
   });
 
@@ -706,7 +724,7 @@ describe("Plakar's form", () => {
     const s = presetSpec("inventory", {
       scope: { kind: "projects", projects: [apps, backups] },
       permissionSets: ["ObjectStorageBucketsRead"],
-      preferredProject: "backups",
+      preferredProject: backups,
     });
     expect(check(s).resolved?.plakar.fields.find((f) => f.from === "projectId")?.value).toBe(BACKUPS);
     expect(plakarForm({ name: "n", projects: "*" }, preset("inventory"), undefined, undefined).fields[1]).toStrictEqual(
@@ -716,7 +734,7 @@ describe("Plakar's form", () => {
 
   it("a delivered credential marks the values its secret holds, and only those", () => {
     const resolved = check(
-      presetSpec("block-storage-backup", { stagingProject: backups, preferredProject: "backups", delivery }),
+      presetSpec("block-storage-backup", { stagingProject: backups, preferredProject: backups, delivery }),
     ).resolved;
     expect(resolved?.plakar.fields).toStrictEqual([
       { label: "Protocol", from: "fixed", value: "scaleway-block" },

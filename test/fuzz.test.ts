@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../components/domain/errors";
-import { type ResolvedStack, resolveStack } from "../stack/credentials";
+import { type ResolvedStack, resolveStack } from "./support/config";
 import {
   type Case,
   DAY,
@@ -21,7 +21,7 @@ import {
 } from "./support/arbitraries";
 import { MUTATIONS, type Mutated, PROTOTYPE_NAMES } from "./support/mutations";
 import { freshOffline, tempDir, watchRegistrations, writeStackFile } from "./support/offline";
-import { checkValidPlan } from "./support/oracle";
+import { checkLabels, checkValidPlan } from "./support/oracle";
 
 // Mutation testing (vitest.mutation.config.mts) runs this file once per surviving mutant: it asks for a tenth.
 const SCALE = Number(process.env.PLAKAR_FUZZ_SCALE ?? "1");
@@ -134,6 +134,13 @@ function expectRejected(c: Case, m: Mutated): ConfigError {
     const issue = err.issues.find((i) => i.path === m.path)!;
     expect(issue.message).toContain(`did you mean "${m.suggest}"`);
   }
+  if (m.message !== undefined) {
+    const messages = err.issues.filter((i) => i.path === m.path).map((i) => i.message);
+    expect(
+      messages.some((text) => text.includes(m.message!)),
+      `${m.path}: ${messages.join(" / ")}`,
+    ).toBe(true);
+  }
   return err;
 }
 
@@ -145,6 +152,16 @@ describe("fuzz: valid configs", () => {
         const plan = planOrExplain(c);
         checkValidPlan(c, plan);
         recordFeatures(c, plan);
+      }),
+      { ...FC_PARAMS, numRuns: VALID_RUNS },
+    );
+  });
+
+  // Apart from the invariants above, so that a mislabelled project does not hide what else a plan gets wrong.
+  it(`names the preferred and delivery projects by the aliases the config gives them (${VALID_RUNS} configs)`, () => {
+    fc.assert(
+      fc.property(validCaseArb, (c) => {
+        checkLabels(c, planOrExplain(c));
       }),
       { ...FC_PARAMS, numRuns: VALID_RUNS },
     );
@@ -218,6 +235,32 @@ describe("fuzz: regressions (each a minimal config of a mistake the generators m
       expectRejected(c, asMutated(c, "credentials.inventory.expiresAt"));
     });
   }
+
+  // Two aliases of one project: the stack resolves aliases to IDs, but must still show the alias written for a field.
+  it("names the preferred project by the alias it is set with, when two aliases name that project", () => {
+    const c = with_((config) => {
+      config.projects.web = config.projects.apps;
+      config.credentials = {
+        buckets: { preset: "object-storage", projects: ["apps", "web"], preferredProject: "web" },
+      };
+    });
+    const plan = planOrExplain(c);
+    checkValidPlan(c, plan);
+    checkLabels(c, plan);
+  });
+
+  it("names the delivery project by secretManager.project, when two aliases name that project", () => {
+    const c = with_((config) => {
+      config.projects.vault = "4a5b6c7d-8e9f-4a0b-8c1d-2e3f4a5b6c7d";
+      config.projects.secrets = config.projects.vault;
+      config.secretManager = { project: "vault" };
+      config.credentials.inventory.deliver = "secret-manager";
+      config.credentials.reader = { preset: "secret-provider", projects: ["vault"] };
+    });
+    const plan = planOrExplain(c);
+    checkValidPlan(c, plan);
+    checkLabels(c, plan);
+  });
 
   it("never plans a pinned key that expires at or before now (sub-second pin)", () => {
     const c = with_((config) => (config.credentials.inventory.expiresAt = "2026-11-26T00:00:00.500Z"));
@@ -313,7 +356,7 @@ describe("fuzz: invalid configs through the real program (mock runtime)", () => 
     for (const [i, c] of samples.entries()) {
       const file = writeStackFile(dir, `valid-${i}.yaml`, c.config as unknown as Record<string, unknown>);
       const result = await freshOffline({ stack: c.stack, configFile: file, now: c.now });
-      for (const p of result.resolved.credentials) {
+      for (const { key: name, resolved: p } of result.resolved.credentials) {
         for (const key of [p.keys.current, p.keys.previous]) {
           if (!key) continue;
           const res = result.resources.find(
@@ -330,7 +373,7 @@ describe("fuzz: invalid configs through the real program (mock runtime)", () => 
           expect(inputs.expiresAt).toBe(key.expiresAt);
         }
         const policy = result.resources.find(
-          (r) => r.type === "scaleway:iam/policy:Policy" && r.name === `${p.key}-policy`,
+          (r) => r.type === "scaleway:iam/policy:Policy" && r.name === `${name}-policy`,
         );
         const rules = (policy!.inputs as { rules: Record<string, unknown>[] }).rules;
         expect(rules).toHaveLength(1);

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { COMPONENT_TYPES } from "../components/domain/constants";
 import type { OfflinePlan, PlannedResource } from "../tools/plan/offline";
 import { renderJson } from "../tools/plan/render";
 import { APPS, BACKUPS, baseConfig } from "./support/config";
@@ -43,8 +44,20 @@ const config = baseConfig({
     restore: { preset: "secret-manager-backup", projects: ["apps"], deliver: "secret-manager" },
     buckets: { preset: "object-storage", projects: ["backups"], deliver: "secret-manager" },
     pinned: { preset: "inventory", projects: ["backups"], expiresAt: "2027-03-01T00:00:00Z" },
+    custom: { permissionSets: ["InstancesReadOnly"], projects: ["apps"] },
   },
 });
+
+/** The component class the stack instantiates for each credential: its use case's, or PlakarCredential's. */
+const CLASS_OF: Record<string, keyof typeof COMPONENT_TYPES> = {
+  secrets: "SecretProviderCredential",
+  inventory: "InventoryCredential",
+  restore: "SecretManagerBackupCredential",
+  buckets: "ObjectStorageCredential",
+  pinned: "InventoryCredential",
+  custom: "PlakarCredential",
+};
+const COMPONENT_TOKENS: readonly string[] = Object.values(COMPONENT_TYPES);
 
 interface RawRequest {
   getType(): string;
@@ -77,10 +90,10 @@ afterEach(() => vi.restoreAllMocks());
 
 const ofType = (type: string) => result.resources.filter((r) => r.type === type);
 const byUrn = (urn: string | null) => result.resources.find((r) => r.urn === urn);
-/** The credential (component name) a resource belongs to: its parent chain's PlakarCredential. */
+/** The credential (component name) a resource belongs to: its parent chain's credential component. */
 function credentialOf(r: PlannedResource): string | undefined {
   for (let p = byUrn(r.parent); p; p = byUrn(p.parent)) {
-    if (p.type === "plakar-scaleway-iam:index:PlakarCredential") return p.name;
+    if (COMPONENT_TOKENS.includes(p.type)) return p.name;
   }
   return undefined;
 }
@@ -118,15 +131,24 @@ describe("plan --json records the engine's resource options", () => {
       expect(policy, key.name).toBeDefined();
       expect(key.dependsOn, key.name).toContain(policy?.urn);
       expect(key.protect, key.name).toBe(false);
-      expect(key.parent, key.name).toMatch(/PlakarCredential::/);
+      const credential = credentialOf(key) ?? "";
+      expect(key.parent, key.name).toMatch(new RegExp(`\\$${COMPONENT_TYPES[CLASS_OF[credential]]}::${credential}$`));
     }
   });
 
-  it("records aliases as the engine receives them: the component's legacy type, the provider's old tokens", () => {
+  it("records aliases as the engine receives them: the component's legacy types, the provider's old tokens", () => {
+    const stackParent = expect.stringMatching(/::pulumi:pulumi:Stack::/);
+    // A use case's class was a PlakarCredential (0.2) and, before that, an iam:Credential (0.1).
     const component = result.resources.find((r) => r.name === "inventory");
+    expect(component?.type).toBe("plakar-scaleway-iam:index:InventoryCredential");
     expect(component?.aliases).toEqual([
-      { type: "plakar-scaleway-iam:iam:Credential", parentUrn: expect.stringMatching(/::pulumi:pulumi:Stack::/) },
+      { type: "plakar-scaleway-iam:index:PlakarCredential", parentUrn: stackParent },
+      { type: "plakar-scaleway-iam:iam:Credential", parentUrn: stackParent },
     ]);
+    // PlakarCredential itself has only the 0.1 token to alias.
+    const custom = result.resources.find((r) => r.name === "custom");
+    expect(custom?.type).toBe("plakar-scaleway-iam:index:PlakarCredential");
+    expect(custom?.aliases).toEqual([{ type: "plakar-scaleway-iam:iam:Credential", parentUrn: stackParent }]);
     const key = ofType(KEY_TYPE)[0];
     expect(key?.aliases).toContainEqual(
       expect.objectContaining({ type: "scaleway:index/iamApiKey:IamApiKey", parentUrn: key?.parent }),

@@ -1,138 +1,174 @@
 /**
- * The package as another team gets it: `npm pack`, installed into an empty folder (offline: the tarball's files
- * unpacked into node_modules/, its dependencies linked from this checkout's node_modules/ — the versions its
- * package.json pins), then a consumer program written against the public API runs there under Pulumi's mocks.
+ * The component package as other teams get it, three ways:
+ * - packed (`npm pack` in components/) and installed with npm into a consumer folder that already has its own
+ *   @pulumi/pulumi 3.248.0 and @pulumiverse/scaleway 1.54.0: one copy of each results, a TypeScript consumer's
+ *   program uses it, and Pulumi's ComponentProvider, built from it as the plugin runner builds it, serves it;
+ * - from a git checkout's subfolder, as `pulumi package add <git URL>/components` takes it: Pulumi installs the
+ *   dependencies at the npm workspace's root (pulumi/pulumi sdk/nodejs/npm/workspaces.go FindWorkspaceRoot, then
+ *   `npm install`), and its own plugin runner (@pulumi/pulumi cmd/run-plugin) serves the package over gRPC;
+ * - from the workspace, as this repository's stack uses it.
+ *
+ * npm installs from this machine's cache (`--offline`, `--prefer-offline`: the SDKs' exact versions come from this
+ * repository's lock file); resolving the package's peer ranges asks the registry for metadata.
  */
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { beforeAll, describe, expect, it } from "vitest";
+import { COMPONENT_TYPES } from "../components/domain/constants";
 import { ROOT } from "./support/arbitraries";
+import { tempDir } from "./support/offline";
 
 const DATA = "3f4a5b6c-7d8e-4f9a-9b0c-1d2e3f4a5b6c";
+const VAULT = "1d2e3f4a-5b6c-4d7e-9f8a-9b0c1d2e3f4a";
+const SDKS = { "@pulumi/pulumi": "3.248.0", "@pulumiverse/scaleway": "1.54.0" };
+const NPM = ["--no-audit", "--no-fund", "--loglevel=error"];
 
-interface Observed {
-  urns: string[];
-  keysA: { current: { accessKey: string; expiresAt: string; generation?: string }; previous?: unknown };
-  secretIsSecret: boolean;
-  plakarA: { integration: string; fields: { label: string; value?: string }[] };
-  refusal: { isArgsError: boolean; issues: { path: string; message: string }[]; registeredMeanwhile: number } | null;
-  presets: string[];
-  registered: { type: string; name: string; inputs: Record<string, unknown> }[];
+interface LockEntry {
+  version?: string;
+  link?: boolean;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
 }
 
-let consumer: string;
-let packed: string[];
-let observed: Observed;
-
-/** Installs the tarball's package into `dir`/node_modules with its dependencies linked from this checkout. */
-function installOffline(tarball: string, dir: string): void {
-  const modules = path.join(dir, "node_modules");
-  const target = path.join(modules, "plakar-scaleway-iam");
-  fs.mkdirSync(target, { recursive: true });
-  execFileSync("tar", ["-xzf", tarball, "-C", target, "--strip-components=1"]);
-  const manifest = JSON.parse(fs.readFileSync(path.join(target, "package.json"), "utf8")) as {
-    dependencies: Record<string, string>;
-    peerDependencies: Record<string, string>;
-  };
-  for (const name of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
-    const installed = path.join(ROOT, "node_modules", name);
-    fs.mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
-    fs.symlinkSync(installed, path.join(modules, name), "dir");
-  }
-  // What the dependencies need in turn, as npm would hoist it.
-  for (const entry of fs.readdirSync(path.join(ROOT, "node_modules"))) {
-    const link = path.join(modules, entry);
-    if (entry.startsWith(".") || fs.existsSync(link)) continue;
-    if (entry.startsWith("@")) {
-      for (const scoped of fs.readdirSync(path.join(ROOT, "node_modules", entry))) {
-        const scopedLink = path.join(link, scoped);
-        if (fs.existsSync(scopedLink)) continue;
-        fs.mkdirSync(link, { recursive: true });
-        fs.symlinkSync(path.join(ROOT, "node_modules", entry, scoped), scopedLink, "dir");
-      }
-    } else {
-      fs.symlinkSync(path.join(ROOT, "node_modules", entry), link, "dir");
+/** The entries of this repository's lock file that `names` need, with their dependencies, as npm placed them. */
+function lockClosure(names: readonly string[]): Record<string, LockEntry> {
+  const lock = (
+    JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<string, LockEntry>;
     }
+  ).packages;
+  const resolve = (from: string, name: string): string | undefined => {
+    for (let base = from; ; base = base.slice(0, Math.max(0, base.lastIndexOf("/node_modules/")))) {
+      const at = `${base ? `${base}/` : ""}node_modules/${name}`;
+      if (lock[at] && !lock[at].link) return at;
+      if (!base) return undefined;
+    }
+  };
+  const seen = new Set<string>();
+  const queue = names.map((n) => resolve("", n));
+  while (queue.length > 0) {
+    const at = queue.pop();
+    if (!at || seen.has(at)) continue;
+    seen.add(at);
+    const entry = lock[at];
+    for (const dep of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }))
+      queue.push(resolve(at, dep));
   }
+  return Object.fromEntries([...seen].sort().map((at) => [at, lock[at]]));
 }
 
-beforeAll(() => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plakar-iam-pack-"));
-  const out = execFileSync("npm", ["pack", "--json", "--pack-destination", dir], {
-    cwd: path.join(ROOT, "components"),
-    encoding: "utf8",
-  });
-  const [info] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
-  packed = info.files.map((f) => f.path);
-  consumer = path.join(dir, "consumer");
-  fs.mkdirSync(consumer);
-  fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true }));
-  installOffline(path.join(dir, info.filename), consumer);
-  fs.copyFileSync(path.join(ROOT, "test", "consumer", "program.js"), path.join(consumer, "index.js"));
-  const run = spawnSync(process.execPath, ["index.js"], { cwd: consumer, encoding: "utf8" });
-  expect(run.stderr).toBe("");
-  expect(run.status).toBe(0);
-  observed = JSON.parse(run.stdout) as Observed;
-}, 60_000);
+/** How many copies of `name` a folder's node_modules tree holds. */
+function copies(dir: string, name: string): string[] {
+  const found: string[] = [];
+  const walk = (modules: string) => {
+    if (!fs.existsSync(modules)) return;
+    for (const entry of fs.readdirSync(modules)) {
+      const scoped = entry.startsWith("@")
+        ? fs.readdirSync(path.join(modules, entry)).map((e) => `${entry}/${e}`)
+        : [entry];
+      for (const pkg of scoped) {
+        const at = path.join(modules, pkg);
+        if (pkg === name) found.push(at);
+        walk(path.join(at, "node_modules"));
+      }
+    }
+  };
+  walk(path.join(dir, "node_modules"));
+  return found;
+}
 
-describe("the packed package", () => {
-  it("ships the built library, its types, the presets and the catalog, and no tests", () => {
+function node(script: string, cwd: string): Record<string, unknown> {
+  return JSON.parse(execFileSync(process.execPath, [script], { cwd, encoding: "utf8" })) as Record<string, unknown>;
+}
+
+describe("the packed package, installed beside a consumer's own SDKs", () => {
+  let packed: string[];
+  let consumer: string;
+  let program: Record<string, unknown>;
+  let plugin: Record<string, unknown>;
+
+  beforeAll(() => {
+    const dir = tempDir();
+    const out = execFileSync("npm", ["pack", "--json", "--pack-destination", dir], {
+      cwd: path.join(ROOT, "components"),
+      encoding: "utf8",
+    });
+    const [info] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
+    packed = info.files.map((f) => f.path);
+    consumer = path.join(dir, "consumer");
+    fs.mkdirSync(consumer);
+    // The consumer's own SDKs first, at the versions this repository locks.
+    const manifest = { name: "consumer", private: true, dependencies: SDKS };
+    fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify(manifest));
+    fs.writeFileSync(
+      path.join(consumer, "package-lock.json"),
+      JSON.stringify({
+        name: "consumer",
+        lockfileVersion: 3,
+        requires: true,
+        packages: { "": { name: "consumer", dependencies: SDKS }, ...lockClosure(Object.keys(SDKS)) },
+      }),
+    );
+    execFileSync("npm", ["ci", "--offline", ...NPM], { cwd: consumer });
+    execFileSync("npm", ["install", "--prefer-offline", ...NPM, path.join(dir, info.filename)], { cwd: consumer });
+    for (const script of ["program.js", "plugin.js"]) {
+      fs.copyFileSync(path.join(ROOT, "test", "consumer", script), path.join(consumer, script));
+    }
+    program = node("program.js", consumer);
+    plugin = node("plugin.js", consumer);
+  }, 120_000);
+
+  it("ships the built library, its types, its TypeScript source, the presets and the catalog; no tests", () => {
     for (const file of [
       "dist/index.js",
       "dist/index.d.ts",
       "dist/presets/permission-sets.tsv",
-      "dist/presets/object-storage.yaml",
+      "index.ts",
+      "objectStorage.ts",
+      "domain/credential.ts",
+      "presets/permission-sets.tsv",
+      "presets/object-storage.yaml",
       "PulumiPlugin.yaml",
-      "plugin.ts",
+      "tsconfig.json",
+      "README.md",
     ]) {
       expect(packed).toContain(file);
     }
-    expect(packed.filter((f) => f.startsWith("test/") || f.startsWith("tools/"))).toEqual([]);
+    expect(packed.filter((f) => /(^|\/)test\/|\.test\.ts$/.test(f))).toEqual([]);
   });
 
-  it("loads presets from inside the package, not from this checkout", () => {
-    expect(observed.presets).toContain("object-storage");
-    expect(observed.presets).toContain("inventory");
-  });
-
-  it("lets two credentials built from identical args live side by side", () => {
-    const [a, b] = observed.urns;
-    expect(a).toMatch(/plakar-scaleway-iam:index:PlakarCredential::backup-a$/);
-    expect(b).toMatch(/plakar-scaleway-iam:index:PlakarCredential::backup-b$/);
-    const names = observed.registered.map((r) => r.name);
-    for (const prefix of ["backup-a", "backup-b"]) {
-      expect(names).toContain(`${prefix}-app`);
-      expect(names).toContain(`${prefix}-policy`);
-      expect(names).toContain(`${prefix}-key-2026-12-16`);
+  it("leaves the consumer with one copy of each SDK, and states ranges, not pins", () => {
+    expect(copies(consumer, "@pulumi/pulumi")).toHaveLength(1);
+    expect(copies(consumer, "@pulumiverse/scaleway")).toHaveLength(1);
+    const installed = JSON.parse(
+      fs.readFileSync(path.join(consumer, "node_modules", "plakar-scaleway-iam", "package.json"), "utf8"),
+    ) as { peerDependencies: Record<string, string>; dependencies: Record<string, string> };
+    for (const range of [...Object.values(installed.peerDependencies), ...Object.values(installed.dependencies)]) {
+      expect(range).toMatch(/^\^\d/);
     }
-    expect(new Set(names).size).toBe(names.length);
+    expect(installed.peerDependencies).toEqual({ "@pulumi/pulumi": "^3.248.0", "@pulumiverse/scaleway": "^1.54.0" });
+    expect(program.isComponentResource).toBe(true);
   });
 
-  it("resolves project IDs given as Outputs into the rule and the preferred project", () => {
-    const policy = observed.registered.find((r) => r.name === "backup-a-policy");
-    expect(policy?.inputs.rules).toEqual([
-      {
-        projectIds: [DATA],
-        permissionSetNames: [
-          "ObjectStorageBucketsRead",
-          "ObjectStorageBucketsWrite",
-          "ObjectStorageObjectsDelete",
-          "ObjectStorageObjectsRead",
-          "ObjectStorageObjectsWrite",
-        ],
-      },
-    ]);
-    const key = observed.registered.find((r) => r.name === "backup-a-key-2026-12-16");
+  it("serves a consumer's program: credentials side by side, Outputs as project IDs, the secret a secret", () => {
+    const [a, b] = program.urns as string[];
+    expect(a).toMatch(/plakar-scaleway-iam:index:ObjectStorageCredential::backup-a$/);
+    expect(b).toMatch(/plakar-scaleway-iam:index:ObjectStorageCredential::backup-b$/);
+    const registered = program.registered as { name: string; inputs: Record<string, unknown> }[];
+    const key = registered.find((r) => r.name === "backup-a-key-2026-12-16");
     expect(key?.inputs.defaultProjectId).toBe(DATA);
-    expect(observed.keysA.current.accessKey).toBe("SCW-backup-a-key-2026-12-16");
-    expect(observed.secretIsSecret).toBe(true);
-    expect(JSON.stringify(observed.plakarA)).not.toContain("consumer-secret");
+    expect(program.accessA).toMatchObject({ useCase: "object-storage", projectIds: [DATA], preferredProjectId: DATA });
+    expect(program.secretIsSecret).toBe(true);
+    expect(JSON.stringify(program.plakarA)).not.toContain("consumer-secret");
+    expect(program.presets).toEqual(expect.arrayContaining(["inventory", "object-storage"]));
   });
 
   it("refuses an organization-scoped set before registering anything, with the args.<path> key", () => {
-    expect(observed.refusal).toEqual({
+    expect(program.refusal).toEqual({
       isArgsError: true,
       issues: [
         {
@@ -143,6 +179,82 @@ describe("the packed package", () => {
       ],
       registeredMeanwhile: 0,
     });
-    expect(observed.registered.some((r) => r.name.startsWith("too-much"))).toBe(false);
+  });
+
+  it("is hosted by Pulumi's ComponentProvider built as the plugin runner builds it", () => {
+    expect((plugin.components as string[]).sort()).toEqual(Object.keys(COMPONENT_TYPES).sort());
+    expect((plugin.tokens as string[]).sort()).toEqual(Object.values(COMPONENT_TYPES).sort());
+    // A Python program's delivery with a dependency comes as one Output; the component takes it.
+    expect(plugin.deliveryArrivedAsOutput).toBe(true);
+    const names = (plugin.registered as { name: string }[]).map((r) => r.name);
+    expect(names).toEqual(
+      expect.arrayContaining(["from-python-app", "from-python-policy", "from-python-delivery-secret"]),
+    );
+    expect(plugin.secretKeyIsSecret).toBe(true);
+    expect(plugin.delivery).toMatchObject({ projectId: VAULT, region: "fr-par", path: "/plakar/dev/from-python" });
+  });
+});
+
+describe("a git checkout's components/ folder, as `pulumi package add` takes it", () => {
+  let schema: { resources: Record<string, unknown> };
+
+  beforeAll(async () => {
+    // What a clone holds: the files git tracks or would (not ignored), without node_modules or builds.
+    const clone = path.join(tempDir(), "repo");
+    const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    })
+      .split("\0")
+      .filter((f) => f && fs.existsSync(path.join(ROOT, f)));
+    for (const file of files) {
+      fs.mkdirSync(path.dirname(path.join(clone, file)), { recursive: true });
+      fs.copyFileSync(path.join(ROOT, file), path.join(clone, file));
+    }
+    // Pulumi's nodejs host installs a plugin inside an npm workspace at the workspace's root; npm then runs the
+    // package's `prepare`, which builds dist/.
+    execFileSync("npm", ["install", "--offline", ...NPM], { cwd: clone });
+    expect(fs.existsSync(path.join(clone, "components", "dist", "index.js"))).toBe(true);
+
+    // Pulumi's own plugin runner on the folder, as the language host starts it; it prints the port it serves on.
+    const runner = path.join(clone, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin");
+    const child = spawn(process.execPath, [runner, path.join(clone, "components")], {
+      cwd: path.join(clone, "components"),
+      env: { ...process.env, PULUMI_NODEJS_TYPESCRIPT: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          const line = out.split("\n")[0];
+          if (out.includes("\n")) resolve(line.trim());
+        });
+        child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+        child.on("exit", (code) => reject(new Error(`the plugin runner exited (${code}): ${err}`)));
+      });
+      const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+      const response = await new Promise<provproto.GetSchemaResponse>((resolve, reject) =>
+        client.getSchema(new provproto.GetSchemaRequest(), (err, res) => (err || !res ? reject(err) : resolve(res))),
+      );
+      client.close();
+      schema = JSON.parse(response.getSchema()) as typeof schema;
+    } finally {
+      child.kill();
+    }
+  }, 180_000);
+
+  it("is served by Pulumi's plugin runner as it is: the seven classes", () => {
+    expect(Object.keys(schema.resources).sort()).toEqual(Object.values(COMPONENT_TYPES).sort());
+  });
+});
+
+describe("the workspace", () => {
+  it("gives the stack the package from components/, with one copy of each SDK in the tree", () => {
+    expect(fs.realpathSync(path.join(ROOT, "node_modules", "plakar-scaleway-iam"))).toBe(path.join(ROOT, "components"));
+    expect(copies(ROOT, "@pulumi/pulumi")).toHaveLength(1);
+    expect(copies(ROOT, "@pulumiverse/scaleway")).toHaveLength(1);
   });
 });

@@ -318,7 +318,26 @@ const GUARDRAILS: Guardrail[] = [
     name: 'Object Storage with "*" and no preferred project',
     config: baseConfig({ allowAllProjects: true, credentials: { b: { preset: "object-storage", projects: "*" } } }),
     path: "credentials.b.preferredProject",
-    message: /required/,
+    message: /required: .* projects "\*"; set preferredProject to the buckets' project$/,
+  },
+  {
+    // Any project will do with "*", but the alias must be declared: the stack reports it as in projects.
+    name: 'undeclared preferred project with "*"',
+    config: baseConfig({
+      allowAllProjects: true,
+      credentials: { b: { preset: "object-storage", projects: "*", preferredProject: "bakups" } },
+    }),
+    path: "credentials.b.preferredProject",
+    message:
+      /credential "b" names unknown project alias "bakups" \(did you mean "backups"\?\); declared aliases: apps, backups/,
+  },
+  {
+    name: "undeclared staging project",
+    config: baseConfig({
+      credentials: { b: { preset: "instance-backup", projects: ["apps"], stagingProject: "bakups" } },
+    }),
+    path: "credentials.b.stagingProject",
+    message: /credential "b" names unknown project alias "bakups" \(did you mean "backups"\?\)/,
   },
   {
     name: "preferred project outside the credential's projects",
@@ -369,6 +388,12 @@ const GUARDRAILS: Guardrail[] = [
     config: baseConfig({ credentials: { inv: inv({ rotateEveryDays: 360, overlapDays: 14 }) } }),
     path: "credentials.inv.rotateEveryDays",
     message: /374 days, more than apiKeys.maxLifetimeDays \(365\)/,
+  },
+  {
+    name: "a day count that is not a whole number of days",
+    config: baseConfig({ credentials: { inv: inv({ overlapDays: 1.5 }) } }),
+    path: "credentials.inv.overlapDays",
+    message: /^must be a whole number of days from 1 to 3650$/,
   },
   {
     name: "pinned expiry and rotation together",

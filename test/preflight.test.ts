@@ -9,7 +9,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { afterEach, describe, expect, it } from "vitest";
-import { PlakarCredential } from "../components/credential";
+import { PlakarCredential } from "../components/plakarCredential";
 import { parseCatalog } from "../components/domain/catalog";
 import { runOffline } from "../tools/plan/offline";
 import { renderJson } from "../tools/plan/render";
@@ -592,11 +592,11 @@ describe("adopt in the offline plan", () => {
       (err: unknown) => err,
     );
     expect((failure as { issues: unknown }).issues).toEqual([
-      { path: "args.adopt.extra", message: "unknown argument; known here: applicationId, policyId" },
       {
         path: "args.adopt.applicationId",
-        message: "must be a plain Scaleway ID (a UUID), not an Output: Pulumi reads the import ID when it registers",
+        message: "must be a Scaleway ID (a UUID such as 3f2b6c1e-8d4a-4c2e-9b7f-0a1d2e3f4a5b)",
       },
+      { path: "args.adopt.extra", message: "unknown argument; known here: applicationId, policyId" },
     ]);
   });
 

@@ -35,7 +35,7 @@ describe("example stacks", () => {
       const result = await runOffline({ root: ROOT, stack, now: NOW });
       const credentials = result.resolved.credentials;
       expect(credentials.length).toBeGreaterThanOrEqual(3);
-      const useCases = new Set(credentials.map((c) => c.useCase));
+      const useCases = new Set(credentials.map((c) => c.resolved.useCase));
       for (const needed of ["inventory", "secret-provider", "object-storage"]) expect(useCases).toContain(needed);
 
       expect(byType(result, "scaleway:iam/application:Application")).toHaveLength(credentials.length);
@@ -62,7 +62,11 @@ describe("example stacks", () => {
     vi.resetModules();
     const prod = await runOffline({ root: ROOT, stack: "prod", now: NOW });
     const ids = (r: OfflinePlan) =>
-      new Set(r.resolved.credentials.flatMap((c) => (c.projects === "*" ? [] : c.projects.map((p) => p.id))));
+      new Set(
+        r.resolved.credentials.flatMap((c) =>
+          c.resolved.projects === "*" ? [] : c.resolved.projects.map((p) => p.id),
+        ),
+      );
     const shared = [...ids(staging)].filter((id) => ids(prod).has(id));
     expect(ids(staging).size).toBeGreaterThan(0);
     expect(shared).toEqual([]);

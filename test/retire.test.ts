@@ -53,6 +53,9 @@ describe("retire: true", () => {
     expect(byType("scaleway:iam/application:Application")?.protect).toBe(true);
     expect(byType("scaleway:iam/policy:Policy")?.protect).toBe(true);
     expect(byType("scaleway:secrets/secret:Secret")?.protect).toBe(true);
+    // A prod stack protects the component itself, and its Delivery component.
+    expect(byType("plakar-scaleway-iam:index:ObjectStorageCredential")?.protect).toBe(true);
+    expect(byType("plakar-scaleway-iam:secrets:Delivery")?.protect).toBe(true);
     expect(of(active, "buckets-key").length).toBeGreaterThan(0);
     expect(byType("scaleway:secrets/version:Version")).toBeDefined();
   });
@@ -62,6 +65,8 @@ describe("retire: true", () => {
     expect(mine.filter((r) => r.type === "scaleway:iam/apiKey:ApiKey")).toEqual([]);
     expect(mine.filter((r) => r.type === "scaleway:secrets/version:Version")).toEqual([]);
     for (const type of [
+      "plakar-scaleway-iam:index:ObjectStorageCredential",
+      "plakar-scaleway-iam:secrets:Delivery",
       "scaleway:iam/application:Application",
       "scaleway:iam/policy:Policy",
       "scaleway:secrets/secret:Secret",
@@ -76,7 +81,7 @@ describe("retire: true", () => {
 
   it("says so in the component's own inputs, which a preview shows (check-preview reads them)", () => {
     const component = (p: OfflinePlan) =>
-      p.resources.find((r) => r.type === "plakar-scaleway-iam:index:PlakarCredential" && r.name === "buckets");
+      p.resources.find((r) => r.type === "plakar-scaleway-iam:index:ObjectStorageCredential" && r.name === "buckets");
     expect(component(retired)?.inputs).toEqual({ retired: true });
     expect(component(active)?.inputs).toEqual({});
   });

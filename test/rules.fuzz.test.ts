@@ -7,10 +7,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../components/domain/errors";
-import { type ResolvedStack, resolveStack } from "../stack/credentials";
+import { type ResolvedStack, resolveStack } from "./support/config";
 import { type Case, FC_PARAMS, planContext, Rng, rulesCaseArb } from "./support/arbitraries";
 import { MUTATIONS, RULE_MUTATIONS } from "./support/mutations";
-import { checkValidPlan } from "./support/oracle";
+import { checkLabels, checkValidPlan } from "./support/oracle";
 
 // Mutation testing (vitest.mutation.config.mts) runs this file once per surviving mutant: it asks for a tenth.
 const SCALE = Number(process.env.PLAKAR_FUZZ_SCALE ?? "1");
@@ -45,6 +45,16 @@ describe("issue 12 configs", () => {
     for (const [what, n] of Object.entries(seen)) expect(n, what).toBeGreaterThan(0);
   });
 
+  // Apart from the invariants above, so that a mislabelled project does not hide what else a plan gets wrong.
+  it("names the preferred (or staging) and delivery projects by the aliases the config gives them", () => {
+    fc.assert(
+      fc.property(rulesCaseArb, (c) => {
+        checkLabels(c, planOrExplain(c));
+      }),
+      { ...FC_PARAMS, numRuns: Math.ceil(400 * SCALE) },
+    );
+  });
+
   for (const mutation of [...RULE_MUTATIONS, ...MUTATIONS.filter((m) => !RULE_MUTATIONS.includes(m))]) {
     it(`refuses with the key path: ${mutation.kind}`, () => {
       fc.assert(
@@ -58,10 +68,18 @@ describe("issue 12 configs", () => {
             thrown = err;
           }
           expect(thrown, `accepted, but ${m.path} is wrong`).toBeInstanceOf(ConfigError);
+          const issues = (thrown as ConfigError).issues;
           expect(
-            (thrown as ConfigError).issues.map((i) => i.path),
+            issues.map((i) => i.path),
             (thrown as Error).message,
           ).toContain(m.path);
+          if (m.message !== undefined) {
+            const messages = issues.filter((i) => i.path === m.path).map((i) => i.message);
+            expect(
+              messages.some((text) => text.includes(m.message!)),
+              `${m.path}: ${messages.join(" / ")}`,
+            ).toBe(true);
+          }
         }),
         { ...FC_PARAMS, numRuns: Math.ceil((RULE_MUTATIONS.includes(mutation) ? 60 : 8) * SCALE) },
       );

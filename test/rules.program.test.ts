@@ -1,5 +1,5 @@
 /**
- * Several rules through the real program (index.ts and the PlakarCredential component) under the mock runtime: the
+ * Several rules through the real program (index.ts and the credential components) under the mock runtime: the
  * policy each credential gets, the key's preferred project, and what Plakar's forms say in the stack outputs.
  */
 import { beforeEach, describe, expect, it } from "vitest";
@@ -84,7 +84,7 @@ describe("rules through the program", () => {
     // Delivered: Plakar reads the region from the secret, which holds nl-ams.
     expect(region?.value).toBe(`${vault.plakar.secretId}#region`);
     expect(vault.plakar.fields.find((f) => f.label === "Protocol")?.value).toBe("scaleway-secret");
-    expect(result.resolved.credentials.find((c) => c.key === "vault")?.delivery?.extraFields).toEqual({
+    expect(result.resolved.credentials.find((c) => c.key === "vault")?.resolved.delivery?.extraFields).toEqual({
       region: "nl-ams",
     });
     // The projects output lists each project once, whatever the number of rules.

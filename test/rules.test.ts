@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { PATHS, specOf } from "../components/args";
+import { ARG_PATHS, ARGS_NAMING, specFor } from "../components/args";
 import { checkCredential } from "../components/domain/credential";
 import { Issues } from "../components/domain/errors";
 import {
@@ -15,7 +15,7 @@ import {
   ruleScopeViolations,
   uncataloguedSetViolations,
 } from "../policy/rules";
-import type { StackCredential } from "../stack/credentials";
+import type { ResolvedStackCredential as StackCredential } from "./support/config";
 import { namespaceConfig, parseStackFile } from "../stack/config";
 import { APPS, BACKUPS, baseConfig, catalog, issuesOf, NOW, ORG, plan, presets } from "./support/config";
 
@@ -419,7 +419,7 @@ describe("the component's rules argument", () => {
   const ctx = { now: NOW, catalog, presets };
   const check = (args: Record<string, unknown>) => {
     const list = new Issues();
-    const spec = specOf("c", "staging", { organizationId: ORG, ...args }, list);
+    const spec = specFor("PlakarCredential", "c", "staging", { organizationId: ORG, ...args }, ARGS_NAMING, list);
     const resolved = list.count === 0 ? checkCredential(spec, ctx, list) : undefined;
     return { resolved, issues: list.list };
   };
@@ -447,7 +447,7 @@ describe("the component's rules argument", () => {
     [
       "rules with projectIds",
       { projectIds: [APPS], rules: [{ projectIds: [APPS], permissionSets: ["AllProductsReadOnly"] }] },
-      PATHS.rules,
+      ARG_PATHS.rules,
       /not both/,
     ],
     [
@@ -456,8 +456,18 @@ describe("the component's rules argument", () => {
         permissionSets: ["AllProductsReadOnly"],
         rules: [{ projectIds: [APPS], permissionSets: ["AllProductsReadOnly"] }],
       },
-      PATHS.rules,
+      ARG_PATHS.rules,
       /not both/,
+    ],
+    [
+      "rules with stagingProjectId",
+      {
+        preset: "instance-backup",
+        stagingProjectId: BACKUPS,
+        rules: [{ projectIds: [APPS], preset: "instance-backup" }],
+      },
+      ARG_PATHS.rules,
+      /give either rules or stagingProjectId, not both/,
     ],
     [
       "a rule without projects",
@@ -580,7 +590,14 @@ describe("the component's region", () => {
     const ctx = { now: NOW, catalog, presets };
     const run = (args: Record<string, unknown>) => {
       const list = new Issues();
-      const spec = specOf("c", "staging", { organizationId: ORG, projectIds: [APPS], ...args }, list);
+      const spec = specFor(
+        "PlakarCredential",
+        "c",
+        "staging",
+        { organizationId: ORG, projectIds: [APPS], ...args },
+        ARGS_NAMING,
+        list,
+      );
       return { resolved: list.count === 0 ? checkCredential(spec, ctx, list) : undefined, issues: list.list };
     };
     const delivery = { projectId: BACKUPS, region: "nl-ams" };

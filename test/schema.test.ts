@@ -1,35 +1,33 @@
 /**
- * The component package other languages use: the schema `npm run --silent schema` prints (what `pulumi package
- * get-schema` reads from the provider). A construct call is in provider.test.ts.
+ * The component package as other languages see it: the schema Pulumi's own ComponentProvider infers from the
+ * package, built the way its plugin runner builds it (tools/schema/packageSchema.ts), which `npm run --silent schema`
+ * prints and `pulumi package add` generates SDKs from. A construct call is in provider.test.ts.
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { beforeEach, describe, expect, it } from "vitest";
+import { COMPONENT_TYPES } from "../components/domain/constants";
 import { packageSchema } from "../tools/schema/packageSchema";
 import { ROOT } from "./support/arbitraries";
 import { oncePerFile } from "./support/offline";
-
-const TOKEN = "plakar-scaleway-iam:index:PlakarCredential";
 
 interface Property {
   type?: string;
   $ref?: string;
   plain?: boolean;
-  secret?: boolean;
   items?: Property;
   description?: string;
 }
+interface Resource {
+  isComponent: boolean;
+  description?: string;
+  inputProperties: Record<string, Property>;
+  requiredInputs: string[];
+  properties: Record<string, Property>;
+}
 interface Schema {
   name: string;
-  resources: Record<
-    string,
-    {
-      isComponent: boolean;
-      inputProperties: Record<string, Property>;
-      requiredInputs: string[];
-      properties: Record<string, Property>;
-    }
-  >;
+  resources: Record<string, Resource>;
   types: Record<string, { properties: Record<string, Property> }>;
 }
 
@@ -41,76 +39,104 @@ beforeEach(
   60_000,
 );
 
+const COMMON = [
+  "organizationId",
+  "projectIds",
+  "allProjects",
+  "rotation",
+  "expiresAt",
+  "maxLifetimeDays",
+  "name",
+  "description",
+  "tags",
+  "retire",
+  "adopt",
+];
+const INPUTS: Record<keyof typeof COMPONENT_TYPES, string[]> = {
+  PlakarCredential: [
+    ...COMMON,
+    "delivery",
+    "preset",
+    "permissionSets",
+    "rules",
+    "preferredProjectId",
+    "stagingProjectId",
+    "region",
+  ],
+  SecretProviderCredential: [...COMMON, "region"],
+  InventoryCredential: [...COMMON, "delivery"],
+  ObjectStorageCredential: [...COMMON, "delivery", "readOnly", "preferredProjectId"],
+  InstanceBackupCredential: [...COMMON, "delivery", "stagingProjectId", "preferredProjectId"],
+  BlockStorageBackupCredential: [...COMMON, "delivery", "stagingProjectId", "preferredProjectId"],
+  SecretManagerBackupCredential: [...COMMON, "delivery", "region"],
+};
+const OUTPUTS = [
+  "accessKey",
+  "access",
+  "applicationId",
+  "expiresAt",
+  "keys",
+  "plakar",
+  "policyId",
+  "previousSecretKey",
+  "secretKey",
+];
+
 describe("the package schema", () => {
-  it("serves one component, PlakarCredential, under a stable token", () => {
+  it("serves the seven component classes under stable tokens, each described", () => {
     expect(schema.name).toBe("plakar-scaleway-iam");
-    expect(Object.keys(schema.resources)).toEqual([TOKEN]);
-    expect(schema.resources[TOKEN].isComponent).toBe(true);
+    expect(Object.keys(schema.resources).sort()).toEqual(Object.values(COMPONENT_TYPES).sort());
+    for (const [token, r] of Object.entries(schema.resources)) {
+      expect(r.isComponent, token).toBe(true);
+      expect(r.description, token).toMatch(/\w{3}/);
+    }
   });
 
-  it("takes the documented inputs, organizationId required, each described", () => {
-    const r = schema.resources[TOKEN];
-    expect(Object.keys(r.inputProperties).sort()).toEqual(
-      [
-        "allProjects",
-        "delivery",
-        "description",
-        "expiresAt",
-        "maxLifetimeDays",
-        "name",
-        "organizationId",
-        "permissionSets",
-        "preferredProjectId",
-        "preset",
-        "projectIds",
-        "region",
-        "rotation",
-        "tags",
-        "rules",
-        "retire",
-        "adopt",
-      ].sort(),
-    );
-    expect(r.requiredInputs).toEqual(["organizationId"]);
-    expect(r.inputProperties.projectIds).toMatchObject({ type: "array", items: { type: "string" } });
-    expect(r.inputProperties.projectIds.plain).toBeUndefined();
-    // What decides which resources exist is plain: other languages must give it as a value, not an Output.
-    expect(r.inputProperties.rotation).toMatchObject({
-      $ref: "#/types/plakar-scaleway-iam:index:RotationArgs",
-      plain: true,
-    });
-    expect(r.inputProperties.delivery.plain).toBe(true);
-    expect(r.inputProperties.retire).toMatchObject({ type: "boolean", plain: true });
-    expect(r.inputProperties.rules).toMatchObject({
+  it.each(Object.entries(INPUTS))(
+    "%s takes its own arguments, organizationId required, each described",
+    (cls, names) => {
+      const r = schema.resources[COMPONENT_TYPES[cls as keyof typeof COMPONENT_TYPES]];
+      expect(Object.keys(r.inputProperties).sort()).toEqual([...names].sort());
+      expect(r.requiredInputs).toEqual(["organizationId"]);
+      for (const [name, p] of Object.entries(r.inputProperties)) expect(p.description, `${cls}.${name}`).toBeTruthy();
+    },
+  );
+
+  it("marks plain only what decides which resources exist: rotation, retire and adopt", () => {
+    for (const [token, r] of Object.entries(schema.resources)) {
+      const plain = Object.entries(r.inputProperties)
+        .filter(([, p]) => p.plain)
+        .map(([n]) => n)
+        .sort();
+      expect(plain, token).toEqual(["adopt", "retire", "rotation"]);
+    }
+    const general = schema.resources[COMPONENT_TYPES.PlakarCredential].inputProperties;
+    // Another language's program may pass these as Outputs: a whole delivery, a whole list of rules.
+    expect(general.delivery).toMatchObject({ $ref: "#/types/plakar-scaleway-iam:index:DeliveryArgs" });
+    expect(general.rules).toMatchObject({
       type: "array",
       items: { $ref: "#/types/plakar-scaleway-iam:index:RuleArgs" },
     });
-    for (const [name, p] of Object.entries(r.inputProperties)) expect(p.description, name).toBeTruthy();
+    expect(Object.keys(schema.types["plakar-scaleway-iam:index:RuleArgs"].properties).sort()).toEqual(
+      ["allProjects", "part", "permissionSets", "preset", "projectIds"].sort(),
+    );
     expect(schema.types["plakar-scaleway-iam:index:DeliveryArgs"].properties.projectId.type).toBe("string");
   });
 
-  it("marks the secret keys secret, and only them", () => {
-    const props = schema.resources[TOKEN].properties;
-    expect(props.secretKey).toMatchObject({ type: "string", secret: true });
-    expect(props.previousSecretKey?.secret).toBe(true);
-    const secret = Object.entries(props)
-      .filter(([, p]) => p.secret)
-      .map(([n]) => n)
-      .sort();
-    expect(secret).toEqual(["previousSecretKey", "secretKey"]);
-    expect(Object.keys(props).sort()).toEqual(
-      [
-        "accessKey",
-        "applicationId",
-        "delivery",
-        "expiresAt",
-        "keys",
-        "plakar",
-        "policyId",
-        "previousSecretKey",
-        "secretKey",
-      ].sort(),
+  it("outputs the credential as the component built it, each output described", () => {
+    for (const [token, r] of Object.entries(schema.resources)) {
+      const expected = token === COMPONENT_TYPES.SecretProviderCredential ? OUTPUTS : [...OUTPUTS, "delivery"];
+      expect(Object.keys(r.properties).sort(), token).toEqual(expected.sort());
+      for (const [name, p] of Object.entries(r.properties)) expect(p.description, `${token}.${name}`).toBeTruthy();
+    }
+    const access = schema.types["plakar-scaleway-iam:index:CredentialAccess"].properties;
+    expect(Object.keys(access).sort()).toEqual(
+      ["allProjects", "permissionSets", "preferredProjectId", "projectIds", "rules", "useCase"].sort(),
     );
+    expect(access.rules).toMatchObject({
+      type: "array",
+      items: { $ref: "#/types/plakar-scaleway-iam:index:PolicyRule" },
+    });
   });
 
   it("is what `npm run --silent schema` prints", () => {

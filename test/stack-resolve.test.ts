@@ -1,7 +1,8 @@
 /**
- * resolveStack, rule by rule: the key paths and messages of the stack's own checks, the spec each credential is
- * handed to the component as, and the calendar check behind RFC 3339 timestamps. Every test does its own work
- * (no beforeAll, nothing at module level), so a mutation run credits it with the code it runs.
+ * planStack (through the resolveStack adapter), rule by rule: the key paths and messages of the stack's own checks,
+ * the class and arguments each credential is handed to its component as, and the calendar check behind RFC 3339
+ * timestamps. Every test does its own work (no beforeAll, nothing at module level), so a mutation run credits it
+ * with the code it runs.
  */
 import { describe, expect, it } from "vitest";
 import { isRealInstant, Timestamp } from "../components/domain/schema";
@@ -200,27 +201,20 @@ describe("project aliases", () => {
     ]);
   });
 
-  it("an alias listed twice is one project of the spec", () => {
-    const spec = plan(withCredential("inventory", { preset: "inventory", projects: ["apps", "apps"] })).specs.get(
-      "inventory",
-    );
-    expect(spec?.scope).toStrictEqual({ kind: "projects", projects: [{ id: APPS, label: "apps" }] });
+  it("an alias listed twice is one project of the component's arguments", () => {
+    const [c] = plan(withCredential("inventory", { preset: "inventory", projects: ["apps", "apps"] })).credentials;
+    expect(c.args.projectIds).toStrictEqual([APPS]);
+    expect(c.projects).toStrictEqual([{ id: APPS, label: "apps" }]);
   });
 
-  // The credential reaches its projects sorted; the spec keeps them as written.
+  // The credential reaches its projects sorted; the component's arguments keep them as written.
   it("known aliases resolve to their project IDs", () => {
     const resolved = plan(withCredential("inventory", { preset: "inventory", projects: ["backups", "apps"] }));
     expect(resolved.credentials[0].projects).toEqual([
       { id: APPS, label: "apps" },
       { id: BACKUPS, label: "backups" },
     ]);
-    expect(resolved.specs.get("inventory")?.scope).toStrictEqual({
-      kind: "projects",
-      projects: [
-        { id: BACKUPS, label: "backups" },
-        { id: APPS, label: "apps" },
-      ],
-    });
+    expect(resolved.credentials[0].args.projectIds).toStrictEqual([BACKUPS, APPS]);
   });
 });
 
@@ -311,7 +305,9 @@ describe("region: only on a form that asks for one", () => {
       projects: ["apps"],
       region: "nl-ams",
     });
-    expect(plan(config).specs.get("secrets-backup")?.region).toBe("nl-ams");
+    const [c] = plan(config).credentials;
+    expect(c.args.region).toBe("nl-ams");
+    expect(c.plakar.fields.find((f) => f.from === "region")?.value).toBe("nl-ams");
   });
 
   it("without region, no credential is refused for one (control)", () => {
@@ -422,7 +418,7 @@ describe("Secret Manager delivery and the secret provider", () => {
   });
 });
 
-describe("the spec each credential is handed to the component as", () => {
+describe("the class and arguments each credential is handed to its component as", () => {
   /** The key paths of a credential whose expiry and region come from the stack-wide settings. */
   const stackPaths = (key: string) => {
     const base = `credentials.${key}`;
@@ -447,24 +443,24 @@ describe("the spec each credential is handed to the component as", () => {
       region: "secretManager.region",
     };
   };
-  const ROTATION = { kind: "rotation", rotateEveryDays: 90, overlapDays: 14 };
+  const ROTATION = { rotateEveryDays: 90, overlapDays: 14 };
 
-  // Only the keys the user gave: no key set to undefined.
-  it("a minimal credential: its projects, its preset, the stack's defaults, and nothing else", () => {
-    expect(plan(baseConfig()).specs.get("inventory")).toStrictEqual({
-      resourceName: "inventory",
-      stack: "staging",
+  // Only the keys the user gave: no key set to undefined; the preset is the class, not an argument.
+  it("a minimal credential: its use case's class, its project IDs, the stack's defaults, and nothing else", () => {
+    const [c] = plan(baseConfig()).credentials;
+    expect(c.kind).toBe("InventoryCredential");
+    expect(c.args).toStrictEqual({
       organizationId: ORG,
-      scope: { kind: "projects", projects: [{ id: APPS, label: "apps" }] },
-      preset: "inventory",
-      expiry: ROTATION,
+      projectIds: [APPS],
+      rotation: ROTATION,
       maxLifetimeDays: 365,
       name: "plakar-staging-inventory",
       tags: [],
-      paths: stackPaths("inventory"),
     });
+    expect(c.paths).toStrictEqual(stackPaths("inventory"));
   });
 
+  // No preset: custom permission sets are PlakarCredential's.
   it("explicit permission sets, a description and a preferred project are passed on", () => {
     const config = withCredential("reports", {
       permissionSets: ["ObjectStorageObjectsRead"],
@@ -472,106 +468,108 @@ describe("the spec each credential is handed to the component as", () => {
       preferredProject: "backups",
       description: "Nightly report export",
     });
-    expect(plan(config).specs.get("reports")).toStrictEqual({
-      resourceName: "reports",
-      stack: "staging",
+    const [c] = plan(config).credentials;
+    expect(c.kind).toBe("PlakarCredential");
+    expect(c.args).toStrictEqual({
       organizationId: ORG,
-      scope: { kind: "projects", projects: [{ id: BACKUPS, label: "backups" }] },
+      projectIds: [BACKUPS],
       permissionSets: ["ObjectStorageObjectsRead"],
-      preferredProject: "backups",
-      expiry: ROTATION,
+      preferredProjectId: BACKUPS,
+      rotation: ROTATION,
       maxLifetimeDays: 365,
       name: "plakar-staging-reports",
-      purpose: "Nightly report export",
+      description: "Nightly report export",
       tags: [],
-      paths: stackPaths("reports"),
     });
+    expect(c.paths).toStrictEqual(stackPaths("reports"));
+    expect(c.preferredProject).toStrictEqual({ id: BACKUPS, label: "backups" });
   });
 
-  // "*": organization scope; a preferredProject may then name any declared alias.
-  it('projects: "*" is the organization scope, with every declared alias a preferred-project candidate', () => {
+  // "*": every project of the organization.
+  it('projects: "*" is allProjects', () => {
     const config = withCredential("all", { preset: "inventory", projects: "*" }, { allowAllProjects: true });
-    expect(plan(config).specs.get("all")).toStrictEqual({
-      resourceName: "all",
-      stack: "staging",
+    const [c] = plan(config).credentials;
+    expect(c.kind).toBe("InventoryCredential");
+    expect(c.args).toStrictEqual({
       organizationId: ORG,
-      scope: { kind: "organization" },
-      preset: "inventory",
-      preferredCandidates: [
-        { id: APPS, label: "apps" },
-        { id: BACKUPS, label: "backups" },
-      ],
-      expiry: ROTATION,
+      allProjects: true,
+      rotation: ROTATION,
       maxLifetimeDays: 365,
       name: "plakar-staging-all",
       tags: [],
-      paths: stackPaths("all"),
     });
+    expect(c.paths).toStrictEqual(stackPaths("all"));
+    expect(c.projects).toBe("*");
   });
 
-  // With rules: no projects of its own; each rule with its scope, its own keys only, and its own paths.
-  it("rules: each rule resolved with its own paths, the credential's own scope empty", () => {
-    const config = withCredential("sync", {
-      preset: "object-storage",
-      rules: [
-        { projects: ["apps"], preset: "object-storage-source" },
-        {
-          projects: ["backups"],
-          preset: "instance-backup",
-          part: "stagingProject",
-          permissionSets: ["ObjectStorageBucketsDelete"],
-        },
-      ],
-      preferredProject: "backups",
-    });
-    const rulePaths = (i: number) => {
-      const base = `credentials.sync.rules[${i}]`;
-      return {
-        base,
-        projects: `${base}.projects`,
-        permissionSets: `${base}.permissionSets`,
-        preset: `${base}.preset`,
-        part: `${base}.part`,
-      };
-    };
-    const spec = plan(config).specs.get("sync");
-    expect(spec?.scope).toStrictEqual({ kind: "projects", projects: [] });
-    expect(spec?.rules).toStrictEqual([
+  // With "*" the preferred project may name any declared alias (it is passed as its ID); an undeclared one is refused.
+  it('with projects: "*", a preferredProject may name any declared alias, and no other', () => {
+    const spec = { preset: "object-storage", projects: "*", preferredProject: "backups" };
+    const [c] = plan(withCredential("sync", spec, { allowAllProjects: true })).credentials;
+    expect(c.kind).toBe("ObjectStorageCredential");
+    expect(c.args.allProjects).toBe(true);
+    expect(c.args.preferredProjectId).toBe(BACKUPS);
+    expect(c.preferredProject).toStrictEqual({ id: BACKUPS, label: "backups" });
+    expect(lines(withCredential("sync", { ...spec, preferredProject: "bakups" }, { allowAllProjects: true }))).toEqual([
+      `credentials.sync.preferredProject: ${UNKNOWN_ALIAS("sync", "bakups", ' (did you mean "backups"?)')}`,
+    ]);
+  });
+
+  // With rules: a PlakarCredential, no projects of its own; each rule with its scope and its own keys only.
+  it("rules: each rule with its own scope and keys, the credential without projects of its own", () => {
+    const rules = [
+      { projects: ["apps"], preset: "object-storage-source" },
       {
-        scope: { kind: "projects", projects: [{ id: APPS, label: "apps" }] },
-        preset: "object-storage-source",
-        paths: rulePaths(0),
+        projects: ["backups"],
+        preset: "instance-backup",
+        part: "stagingProject",
+        permissionSets: ["ObjectStorageBucketsDelete"],
       },
+    ];
+    const [c] = plan(
+      withCredential("sync", { preset: "object-storage", rules, preferredProject: "backups" }),
+    ).credentials;
+    expect(c.kind).toBe("PlakarCredential");
+    expect(c.args.projectIds).toBeUndefined();
+    expect(c.args.allProjects).toBeUndefined();
+    expect(c.args.preset).toBe("object-storage");
+    expect(c.args.rules).toStrictEqual([
+      { projectIds: [APPS], preset: "object-storage-source" },
       {
-        scope: { kind: "projects", projects: [{ id: BACKUPS, label: "backups" }] },
+        projectIds: [BACKUPS],
         permissionSets: ["ObjectStorageBucketsDelete"],
         preset: "instance-backup",
         part: "stagingProject",
-        paths: rulePaths(1),
       },
     ]);
-    expect(spec?.paths.rules).toBe("credentials.sync.rules");
+    expect(c.paths.rules).toBe("credentials.sync.rules");
+    // Each rule's problems are reported at its own key path.
+    const broken = [
+      { ...rules[0], preset: "object-storage-sourc" },
+      { ...rules[1], permissionSets: ["ObjectStorageBucketsDelet"] },
+    ];
+    expect(
+      issuesOf(withCredential("sync", { preset: "object-storage", rules: broken, preferredProject: "backups" })).map(
+        (i) => i.path,
+      ),
+    ).toEqual(["credentials.sync.rules[0].preset", "credentials.sync.rules[1].permissionSets[0]"]);
   });
 
-  it('a rule on "*" has the organization scope', () => {
+  it('a rule on "*" has allProjects', () => {
     const config = withCredential(
       "sync",
       { preset: "inventory", rules: [{ projects: "*", permissionSets: ["InstancesReadOnly"] }] },
       { allowAllProjects: true },
     );
-    expect(plan(config).specs.get("sync")?.rules).toStrictEqual([
-      {
-        scope: { kind: "organization" },
-        permissionSets: ["InstancesReadOnly"],
-        paths: {
-          base: "credentials.sync.rules[0]",
-          projects: "credentials.sync.rules[0].projects",
-          permissionSets: "credentials.sync.rules[0].permissionSets",
-          preset: "credentials.sync.rules[0].preset",
-          part: "credentials.sync.rules[0].part",
-        },
-      },
-    ]);
+    const [c] = plan(config).credentials;
+    expect(c.args.rules).toStrictEqual([{ allProjects: true, permissionSets: ["InstancesReadOnly"] }]);
+    expect(c.projects).toBe("*");
+    const typo = withCredential(
+      "sync",
+      { preset: "inventory", rules: [{ projects: "*", permissionSets: ["InstancesReadOnl"] }] },
+      { allowAllProjects: true },
+    );
+    expect(issuesOf(typo).map((i) => i.path)).toEqual(["credentials.sync.rules[0].permissionSets[0]"]);
   });
 
   // The region Plakar's form asks for: the credential's own (reported there), else the delivered secrets' region.
@@ -581,9 +579,10 @@ describe("the spec each credential is handed to the component as", () => {
       projects: ["apps"],
       region: "nl-ams",
     });
-    const spec = plan(config).specs.get("secrets-backup");
-    expect(spec?.region).toBe("nl-ams");
-    expect(spec?.paths.region).toBe("credentials.secrets-backup.region");
+    const [c] = plan(config).credentials;
+    expect(c.kind).toBe("SecretManagerBackupCredential");
+    expect(c.args.region).toBe("nl-ams");
+    expect(c.paths.region).toBe("credentials.secrets-backup.region");
   });
 
   it("a secret provider without a region reads the Secret Manager region, reported at secretManager.region", () => {
@@ -592,9 +591,10 @@ describe("the spec each credential is handed to the component as", () => {
       { preset: "secret-provider", projects: ["backups"] },
       { secretManager: { project: "backups", region: "pl-waw" } },
     );
-    const spec = plan(config).specs.get("sp");
-    expect(spec?.region).toBe("pl-waw");
-    expect(spec?.paths.region).toBe("secretManager.region");
+    const [c] = plan(config).credentials;
+    expect(c.kind).toBe("SecretProviderCredential");
+    expect(c.args.region).toBe("pl-waw");
+    expect(c.paths.region).toBe("secretManager.region");
   });
 });
 

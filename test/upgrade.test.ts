@@ -1,7 +1,8 @@
 /**
- * Upgrading replaces nothing: today's example stacks, planned on the same date as the released v0.1.0 plans
- * (test/fixtures/v0.1.0-plan-*.json), find every old resource under its URN or an alias, with the same type and
- * inputs, and add none.
+ * Upgrading replaces nothing: today's example stacks, planned on the same date as the released plans of v0.1.0 and
+ * v0.2.0 (test/fixtures/v<version>-plan-*.json, each taken with that release's code), find every old resource under
+ * its URN or an alias, with the same type and inputs, and add none. From v0.2.0 the credentials moved from
+ * PlakarCredential to their use case's class, which carries PlakarCredential's token as an alias.
  *
  * The matching is the engine's (pulumi/pulumi pkg/resource/deploy/step_generator.go, `getOldResource` and
  * `generateAliases`): a resource is looked up by its URN, then by its own aliases, then by aliases inherited from a
@@ -59,9 +60,9 @@ interface Old {
   now: string;
 }
 
-async function upgrade(stack: "staging" | "prod") {
+async function upgrade(version: string, stack: "staging" | "prod") {
   const old = JSON.parse(
-    fs.readFileSync(path.join(ROOT, "test", "fixtures", `v0.1.0-plan-${stack}.json`), "utf8"),
+    fs.readFileSync(path.join(ROOT, "test", "fixtures", `${version}-plan-${stack}.json`), "utf8"),
   ) as Old;
   const spy = vi.spyOn(MockMonitor.prototype, "registerResource");
   const plan = await runOffline({ root: ROOT, stack, now: new Date(old.now) });
@@ -110,18 +111,26 @@ async function upgrade(stack: "staging" | "prod") {
   return { old: old.resources, plan, matches, aliased: matchedVia.size };
 }
 
-describe.each(["staging", "prod"] as const)("upgrading the %s example stack from v0.1.0", (stack) => {
+const CASES = [
+  ["v0.1.0", "staging"],
+  ["v0.1.0", "prod"],
+  ["v0.2.0", "staging"],
+  ["v0.2.0", "prod"],
+] as const;
+
+describe.each(CASES)("upgrading from %s, the %s example stack", (version, stack) => {
   it("finds every old resource once, under its URN or an alias, and creates nothing new", async () => {
-    const { old, plan, matches, aliased } = await upgrade(stack);
+    const { old, plan, matches, aliased } = await upgrade(version, stack);
     expect(matches.map((m) => m.old.urn).sort()).toEqual(old.map((r) => r.urn).sort());
     expect(new Set(matches.map((m) => m.now.urn)).size).toBe(matches.length);
     expect(plan.resources.length, "no resource without an old one").toBe(old.length);
-    // The component's type changed (the component package's token), with an alias: so did its children's URNs.
+    // Every example credential changed type (0.1.0's token, then 0.2.0's PlakarCredential for every use case), with
+    // an alias: so did its children's URNs, found through the aliases they inherit.
     expect(aliased).toBe(old.length);
   });
 
   it("gives each found resource the same custom type, inputs, protect and dependencies", async () => {
-    const { old: released, matches } = await upgrade(stack);
+    const { old: released, matches } = await upgrade(version, stack);
     expect(matches).toHaveLength(released.length);
     for (const { old, now } of matches) {
       if (old.type.startsWith("plakar-scaleway-iam:")) continue; // components: no state of their own to replace

@@ -43,6 +43,22 @@ export const NAME_PATTERN = /^[a-zA-Z0-9()._\- ]+$/;
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SECRET_PROVIDER = "secret-provider";
 
+/**
+ * The component class that serves each use case (the stack instantiates it for a credential of that preset, unless
+ * the credential has rules, extra permission sets, or a field that class does not take); the rest is a
+ * PlakarCredential. `object-storage-source` is an ObjectStorageCredential with `readOnly: true`.
+ */
+export const CLASS_OF_PRESET: Readonly<Record<string, string>> = {
+  inventory: "InventoryCredential",
+  "secret-provider": "SecretProviderCredential",
+  "object-storage": "ObjectStorageCredential",
+  "object-storage-source": "ObjectStorageCredential",
+  "instance-backup": "InstanceBackupCredential",
+  "block-storage-backup": "BlockStorageBackupCredential",
+  "secret-manager-backup": "SecretManagerBackupCredential",
+};
+export const CUSTOM_CLASS = "PlakarCredential";
+
 export interface RawCredential {
   preset?: string;
   permissionSets?: string[];

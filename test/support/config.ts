@@ -1,5 +1,6 @@
 /** Shared fixtures: a valid base config and the planning context, for tests of the pure planner. */
-import { type StackContext, resolveStack, type ResolvedStack } from "../../stack/credentials";
+import type { ResolvedCredential } from "../../components/domain/credential";
+import { planStack, type StackContext, type StackCredential, type StackPlan } from "../../stack/credentials";
 import { loadCatalog } from "../../components/domain/catalog";
 import { loadPresets } from "../../components/domain/presets";
 import { ConfigError, type ConfigIssue } from "../../components/domain/errors";
@@ -23,6 +24,35 @@ export function baseConfig(extra: Record<string, unknown> = {}): Record<string, 
     projects: { apps: APPS, backups: BACKUPS },
     credentials: { inventory: { preset: "inventory", projects: ["apps"] } },
     ...extra,
+  };
+}
+
+/** A credential as the stack checked it: its config key, its class and arguments, and what its component makes. */
+export type ResolvedStackCredential = ResolvedCredential &
+  Pick<StackCredential, "key" | "kind" | "args" | "paths"> & {
+    readonly retired: boolean;
+    readonly adopt?: { readonly applicationId: string; readonly policyId: string };
+  };
+
+/** The stack's plan with each credential's resolution spread out, as the tests read it. */
+export interface ResolvedStack extends Omit<StackPlan, "credentials"> {
+  readonly credentials: readonly ResolvedStackCredential[];
+}
+
+/** planStack, each credential flattened: what its component is checked to make, beside its key and arguments. */
+export function resolveStack(config: unknown, ctx: StackContext): ResolvedStack {
+  const plan = planStack(config, ctx);
+  return {
+    ...plan,
+    credentials: plan.credentials.map((c) => ({
+      ...c.resolved,
+      key: c.key,
+      kind: c.kind,
+      args: c.args,
+      paths: c.paths,
+      retired: c.args.retire === true,
+      ...(c.args.adopt ? { adopt: c.args.adopt } : {}),
+    })),
   };
 }
 

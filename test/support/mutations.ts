@@ -34,6 +34,8 @@ export interface Mutated {
   readonly path: string;
   /** The known key the error should suggest for a misspelt one. */
   readonly suggest?: string;
+  /** Words the message at `path` must contain, where the rules word it. */
+  readonly message?: string;
 }
 
 export interface Mutation {
@@ -54,6 +56,21 @@ function loose(value: object): Record<string, unknown> {
 
 function done(config: RawStack, path: string, suggest?: string): Mutated {
   return suggest === undefined ? { config: loose(config), path } : { config: loose(config), path, suggest };
+}
+
+/** The same mistake, whose message at its path must contain `message`. */
+function saying(m: Mutated, message: string | undefined): Mutated {
+  return message === undefined ? m : { ...m, message };
+}
+
+/** What a day count that is not a whole number of days from 1 to 3650 is told, wherever it is written. */
+export const DAYS_MESSAGE = "must be a whole number of days from 1 to 3650";
+
+/** What a project alias that is not declared is told, wherever it is written (its credential's, when in one). */
+export function unknownAliasMessage(alias: string, key?: string): string {
+  return key === undefined
+    ? `unknown project alias "${alias}"`
+    : `credential "${key}" names unknown project alias "${alias}"`;
 }
 
 /** Sets an own, enumerable property, as JSON.parse would, even for a key such as `__proto__`. */
@@ -207,6 +224,11 @@ function freshKey(config: RawStack): string {
   return key;
 }
 
+/** The project an alias names (Scaleway IDs are case-insensitive). */
+function idOf(config: RawStack, alias: string): string {
+  return config.projects[alias].toLowerCase();
+}
+
 /** Two aliases naming different projects, if the config has them. */
 function twoProjects(config: RawStack, rng: Rng): [string, string] | undefined {
   const aliases = rng.shuffle(Object.keys(config.projects));
@@ -264,9 +286,10 @@ export const RULE_MUTATIONS: readonly Mutation[] = [
     kind: "preferred project outside the Object Storage rules",
     apply(c, rng) {
       const config = clone(c);
-      const aliases = rng.shuffle(Object.keys(config.projects));
-      if (aliases.length < 2) return undefined;
-      const [other, buckets] = aliases;
+      // Two aliases of one project name the same project: the preferred one must be a project the rules leave out.
+      const pair = twoProjects(config, rng);
+      if (!pair) return undefined;
+      const [other, buckets] = pair;
       config.credentials[freshKey(config)] = {
         rules: [
           { projects: [other], permissionSets: ["InstancesReadOnly"] },
@@ -391,7 +414,8 @@ export const MUTATIONS: readonly Mutation[] = [
         ["deliver", true, ""],
       ]);
       spec[field] = value;
-      return done(config, `credentials.${key}.${field}${suffix}`);
+      const days = field === "rotateEveryDays" || field === "overlapDays";
+      return saying(done(config, `credentials.${key}.${field}${suffix}`), days ? DAYS_MESSAGE : undefined);
     },
   },
   {
@@ -413,7 +437,7 @@ export const MUTATIONS: readonly Mutation[] = [
       ]);
       ak[field] = value;
       config.apiKeys = ak as RawStack["apiKeys"];
-      return done(config, `apiKeys.${field}`);
+      return saying(done(config, `apiKeys.${field}`), field === "expiresAt" ? undefined : DAYS_MESSAGE);
     },
   },
   {
@@ -423,7 +447,7 @@ export const MUTATIONS: readonly Mutation[] = [
       const key = someKey(config, rng)!;
       const field = rng.pick(["rotateEveryDays", "overlapDays"] as const);
       config.credentials[key][field] = rng.pick([0, -1, -30]);
-      return done(config, `credentials.${key}.${field}`);
+      return saying(done(config, `credentials.${key}.${field}`), DAYS_MESSAGE);
     },
   },
   // ---- bad UUIDs and aliases
@@ -465,11 +489,11 @@ export const MUTATIONS: readonly Mutation[] = [
       if (bad === undefined) return undefined;
       if (spec.projects === "*") {
         spec.projects = [bad];
-        return done(config, `credentials.${key}.projects[0]`);
+        return saying(done(config, `credentials.${key}.projects[0]`), unknownAliasMessage(bad, key));
       }
       const i = rng.int(0, spec.projects.length - 1);
       spec.projects[i] = bad;
-      return done(config, `credentials.${key}.projects[${i}]`);
+      return saying(done(config, `credentials.${key}.projects[${i}]`), unknownAliasMessage(bad, key));
     },
   },
   {
@@ -571,12 +595,19 @@ export const MUTATIONS: readonly Mutation[] = [
       const key = someKey(config, rng, (_k, s) => needsPreferred(s));
       if (key === undefined) return undefined;
       const spec = config.credentials[key];
+      // Outside by project, not by alias: another alias of one of its projects names that same project.
+      const own = spec.projects === "*" ? [] : spec.projects.map((a) => idOf(config, a));
       const outside =
-        spec.projects === "*" ? [] : Object.keys(config.projects).filter((a) => !spec.projects.includes(a));
-      const bad = outside.length > 0 && rng.chance(0.6) ? rng.pick(outside) : undeclaredAlias(config, rng);
+        spec.projects === "*" ? [] : Object.keys(config.projects).filter((a) => !own.includes(idOf(config, a)));
+      const declared = outside.length > 0 && rng.chance(0.6);
+      const bad = declared ? rng.pick(outside) : undeclaredAlias(config, rng);
       if (bad === undefined) return undefined;
       spec.preferredProject = bad;
-      return done(config, `credentials.${key}.preferredProject`);
+      // An undeclared alias is the stack's to report, as in projects; a declared one is outside the credential's.
+      return saying(
+        done(config, `credentials.${key}.preferredProject`),
+        declared ? `"${bad}" is not one of this credential's projects` : unknownAliasMessage(bad, key),
+      );
     },
   },
   {
@@ -587,12 +618,20 @@ export const MUTATIONS: readonly Mutation[] = [
       if (key === undefined) return undefined;
       const spec = config.credentials[key];
       delete spec.preferredProject;
-      if (spec.projects !== "*" && new Set(spec.projects).size < 2) {
-        const other = Object.keys(config.projects).filter((a) => !(spec.projects as string[]).includes(a));
+      // Two aliases of one project are one project, which is taken without asking: it needs two projects.
+      const ids = (aliases: string[]) => new Set(aliases.map((a) => idOf(config, a)));
+      if (spec.projects !== "*" && ids(spec.projects).size < 2) {
+        const own = ids(spec.projects);
+        const other = Object.keys(config.projects).filter((a) => !own.has(idOf(config, a)));
         if (other.length === 0) return undefined;
         spec.projects = [...spec.projects, rng.pick(other)];
       }
-      return done(config, `credentials.${key}.preferredProject`);
+      return saying(
+        done(config, `credentials.${key}.preferredProject`),
+        spec.projects === "*"
+          ? "set preferredProject to the buckets' project"
+          : "required: Object Storage permission sets need a preferred project",
+      );
     },
   },
   // ---- expiry
@@ -786,7 +825,7 @@ export const MUTATIONS: readonly Mutation[] = [
       const bad = undeclaredAlias(config, rng);
       if (bad === undefined) return undefined;
       sm.project = bad;
-      return done(config, "secretManager.project");
+      return saying(done(config, "secretManager.project"), unknownAliasMessage(bad));
     },
   },
   {

@@ -4,10 +4,12 @@
  */
 import { expect } from "vitest";
 import type { ApiKey as KeyPlan } from "../../components/domain/keys";
-import type { StackCredential, ResolvedStack } from "../../stack/credentials";
+import type { ResolvedStack, ResolvedStackCredential as StackCredential } from "./config";
 import {
   type Case,
   CATALOG,
+  CLASS_OF_PRESET,
+  CUSTOM_CLASS,
   DAY,
   DEFAULTS,
   expectedGrants,
@@ -21,6 +23,7 @@ import {
   type RawCredential,
   type RawStack,
   sortedUnique,
+  SECRET_PROVIDER,
   UUID_PATTERN,
 } from "./arbitraries";
 
@@ -160,8 +163,11 @@ function checkCredential(
     expect(plan.preferredProject, `${where}: Object Storage sets need a preferred project`).toBeDefined();
     const preferred = plan.preferredProject!;
     expect(preferred.id, `${where}: preferred project ID`).toBe(config.projects[preferred.label].toLowerCase());
+    // The project set (its label, when two aliases name that project, is checkLabels' concern).
     if (spec.preferredProject !== undefined)
-      expect(preferred.label, `${where}: the preferred project set`).toBe(spec.preferredProject);
+      expect(preferred.id, `${where}: the preferred project set`).toBe(
+        config.projects[spec.preferredProject].toLowerCase(),
+      );
     if (spec.projects === "*") {
       expect(Object.keys(config.projects), `${where}: preferred project is declared`).toContain(preferred.label);
     } else {
@@ -178,9 +184,14 @@ function checkCredential(
       name: key,
       folder,
       fullPath: `${folder}/${key}`,
-      project: { label: sm.project, id: config.projects[sm.project].toLowerCase() },
+      project: { id: config.projects[sm.project].toLowerCase() },
       region: sm.region ?? DEFAULTS.region,
     });
+    // Labelled with an alias of that project (which one is checkLabels' concern).
+    const label = plan.delivery!.project.label;
+    expect(config.projects[label]?.toLowerCase(), `${where}: delivery project label ${label}`).toBe(
+      config.projects[sm.project].toLowerCase(),
+    );
   } else {
     expect(plan.delivery, `${where}: not delivered`).toBeUndefined();
   }
@@ -217,7 +228,11 @@ function checkSplitCredential(c: Case, key: string, spec: RawCredential, plan: S
   } else {
     const preferred = plan.preferredProject!;
     expect(preferred, `${where}: Object Storage sets need a preferred project`).toBeDefined();
-    if (spec.preferredProject !== undefined) expect(preferred.label).toBe(spec.preferredProject);
+    expect(preferred.id, `${where}: preferred project ID`).toBe(config.projects[preferred.label].toLowerCase());
+    if (spec.preferredProject !== undefined)
+      expect(preferred.id, `${where}: the preferred project set`).toBe(
+        config.projects[spec.preferredProject].toLowerCase(),
+      );
     // Covered by a rule that holds Object Storage sets.
     const covered = plan.rules.some(
       (r) =>
@@ -226,10 +241,169 @@ function checkSplitCredential(c: Case, key: string, spec: RawCredential, plan: S
     );
     expect(covered, `${where}: preferred project ${preferred.label} is covered by an Object Storage rule`).toBe(true);
     if (spec.stagingProject !== undefined && spec.preferredProject === undefined) {
-      expect(preferred.label, `${where}: the staging project is the preferred project`).toBe(spec.stagingProject);
+      expect(preferred.id, `${where}: the staging project is the preferred project`).toBe(
+        config.projects[spec.stagingProject].toLowerCase(),
+      );
     }
   }
   checkRegion(c, spec, plan);
+}
+
+/** A component's arguments as plain values (the stack gives plain values only). */
+interface PlainArgs {
+  readonly organizationId: string;
+  readonly projectIds?: readonly string[];
+  readonly allProjects?: boolean;
+  readonly rules?: readonly {
+    readonly projectIds?: readonly string[];
+    readonly allProjects?: boolean;
+    readonly permissionSets?: readonly string[];
+    readonly preset?: string;
+    readonly part?: string;
+  }[];
+  readonly preset?: string;
+  readonly readOnly?: boolean;
+  readonly permissionSets?: readonly string[];
+  readonly stagingProjectId?: string;
+  readonly preferredProjectId?: string;
+  readonly expiresAt?: string;
+  readonly rotation?: { readonly rotateEveryDays?: number; readonly overlapDays?: number };
+  readonly maxLifetimeDays?: number;
+  readonly name?: string;
+  readonly description?: string;
+  readonly tags?: readonly string[];
+  readonly region?: string;
+  readonly delivery?: { readonly projectId: string; readonly region?: string; readonly path?: string };
+  readonly retire?: boolean;
+  readonly adopt?: unknown;
+}
+
+/**
+ * The component the stack makes of a credential: the class of its use case (a custom credential, rules or extra
+ * permission sets make a PlakarCredential), and its arguments: the config's values with project aliases replaced by
+ * the IDs they name and the stack-wide defaults applied. Generated valid configs never give a class a field it does
+ * not take (a preferred project only with Object Storage sets, a staging project only on presets made of parts, a
+ * region only on a Secret Manager backup).
+ */
+function checkArgs(c: Case, key: string, spec: RawCredential, plan: StackCredential): void {
+  const where = `credential ${key}: component`;
+  const config = c.config;
+  const args = plan.args as unknown as PlainArgs;
+  const idOf = (alias: string) => config.projects[alias].toLowerCase();
+  const idsOf = (aliases: readonly string[]) => sortedUnique(aliases.map(idOf));
+  const lower = (ids: readonly string[] | undefined) =>
+    ids === undefined ? undefined : ids.map((id) => id.toLowerCase());
+
+  const own = spec.preset !== undefined ? CLASS_OF_PRESET[spec.preset] : undefined;
+  if (spec.rules || own === undefined || (spec.permissionSets ?? []).length > 0) {
+    expect(plan.kind, `${where}: class`).toBe(CUSTOM_CLASS);
+  } else if (spec.permissionSets !== undefined) {
+    // An empty permissionSets list adds no set: either class makes the same resources.
+    expect([own, CUSTOM_CLASS], `${where}: class`).toContain(plan.kind);
+  } else {
+    expect(plan.kind, `${where}: class`).toBe(own);
+  }
+  expect(args.preset, `${where}: preset (a use-case class stands for its own)`).toBe(
+    plan.kind === CUSTOM_CLASS ? spec.preset : undefined,
+  );
+  expect(args.readOnly, `${where}: readOnly`).toBe(
+    plan.kind === "ObjectStorageCredential" && spec.preset === "object-storage-source" ? true : undefined,
+  );
+
+  expect(args.organizationId.toLowerCase(), `${where}: organizationId`).toBe(config.organizationId.toLowerCase());
+  if (spec.rules) {
+    expect(args.projectIds, `${where}: no projectIds beside rules`).toBeUndefined();
+    expect(args.allProjects, `${where}: no allProjects beside rules`).toBeUndefined();
+    expect(args.rules, `${where}: one rule argument per rule`).toHaveLength(spec.rules.length);
+    spec.rules.forEach((rule, i) => {
+      const arg = args.rules![i];
+      if (rule.projects === "*") {
+        expect(arg.allProjects, `${where}: rules[${i}] reaches every project`).toBe(true);
+        expect(arg.projectIds, `${where}: rules[${i}] projectIds`).toBeUndefined();
+      } else {
+        expect(sortedUnique(lower(arg.projectIds) ?? []), `${where}: rules[${i}] project IDs`).toEqual(
+          idsOf(rule.projects),
+        );
+        expect(arg.allProjects, `${where}: rules[${i}] allProjects`).toBeUndefined();
+      }
+      expect(arg.permissionSets, `${where}: rules[${i}] permissionSets`).toEqual(rule.permissionSets);
+      expect(arg.preset, `${where}: rules[${i}] preset`).toBe(rule.preset);
+      expect(arg.part, `${where}: rules[${i}] part`).toBe(rule.part);
+    });
+  } else if (spec.projects === "*") {
+    expect(args.allProjects, `${where}: "*" is allProjects`).toBe(true);
+    expect(args.projectIds, `${where}: no projectIds with "*"`).toBeUndefined();
+  } else {
+    expect(args.allProjects, `${where}: allProjects`).toBeUndefined();
+    const ids = lower(args.projectIds) ?? [];
+    expect(new Set(ids).size, `${where}: each project ID once`).toBe(ids.length);
+    expect(sortedUnique(ids), `${where}: the IDs of its aliases`).toEqual(idsOf(spec.projects));
+  }
+  expect(args.permissionSets, `${where}: permissionSets as written`).toEqual(spec.permissionSets);
+  expect(args.stagingProjectId?.toLowerCase(), `${where}: stagingProjectId`).toBe(
+    spec.stagingProject === undefined ? undefined : idOf(spec.stagingProject),
+  );
+  // Only the one given: the component takes the only project itself.
+  expect(args.preferredProjectId?.toLowerCase(), `${where}: preferredProjectId`).toBe(
+    spec.preferredProject === undefined ? undefined : idOf(spec.preferredProject),
+  );
+
+  const expiry = expiryOf(config, key);
+  if (expiry.kind === "pinned") {
+    expect(args.expiresAt, `${where}: the pinned expiry as written`).toBe(expiry.at);
+    expect(args.rotation, `${where}: no rotation with a pin`).toBeUndefined();
+  } else {
+    expect(args.rotation, `${where}: rotation`).toEqual({
+      rotateEveryDays: expiry.rotate,
+      overlapDays: expiry.overlap,
+    });
+    expect(args.expiresAt, `${where}: no pin with rotation`).toBeUndefined();
+  }
+  expect(args.maxLifetimeDays, `${where}: maxLifetimeDays`).toBe(maxLifetimeOf(config));
+  expect(args.name, `${where}: name`).toBe(`${config.namePrefix ?? DEFAULTS.namePrefix}${c.stack}-${key}`);
+  expect(args.description, `${where}: description as written`).toBe(spec.description);
+  expect(sortedUnique(args.tags ?? []), `${where}: the stack's tags`).toEqual(sortedUnique(config.tags ?? []));
+
+  const sm = config.secretManager;
+  expect(args.region, `${where}: region`).toBe(
+    spec.region ?? (spec.preset === SECRET_PROVIDER && sm ? (sm.region ?? DEFAULTS.region) : undefined),
+  );
+  if (spec.deliver === "secret-manager") {
+    const prefix = sm!.pathPrefix ?? DEFAULTS.pathPrefix;
+    expect(
+      { ...args.delivery, projectId: args.delivery?.projectId.toLowerCase() },
+      `${where}: delivered to Secret Manager`,
+    ).toEqual({
+      projectId: idOf(sm!.project),
+      region: sm!.region ?? DEFAULTS.region,
+      path: `${prefix === "/" ? "" : prefix}/${c.stack}`,
+    });
+  } else {
+    expect(args.delivery, `${where}: not delivered`).toBeUndefined();
+  }
+  expect(args.retire, `${where}: not retired`).toBeUndefined();
+  expect(plan.retired, `${where}: not retired`).toBe(false);
+  expect(args.adopt, `${where}: nothing adopted`).toBeUndefined();
+}
+
+/**
+ * Each project is shown by the alias the config names it with where one alias is written for it: the preferred
+ * project by `preferredProject` (or `stagingProject`, which is the preferred one), the delivery project by
+ * `secretManager.project`. When two aliases name one project, the plan must not name it by the other one.
+ */
+export function checkLabels(c: Case, plan: ResolvedStack): void {
+  const config = c.config;
+  for (const p of plan.credentials) {
+    const spec = config.credentials[p.key];
+    const where = `credential ${p.key}`;
+    const preferred = spec.preferredProject ?? (spec.rules ? undefined : spec.stagingProject);
+    if (preferred !== undefined)
+      expect(p.preferredProject?.label, `${where}: the preferred project, as set`).toBe(preferred);
+    if (p.delivery)
+      expect(p.delivery.project.label, `${where}: the delivery project, as secretManager.project names it`).toBe(
+        config.secretManager?.project,
+      );
+  }
 }
 
 /** Asserts every invariant of an accepted plan. */
@@ -242,5 +416,12 @@ export function checkValidPlan(c: Case, plan: ResolvedStack): void {
     plan.credentials.map((p) => p.key),
     "one plan per credential, sorted",
   ).toEqual(Object.keys(config.credentials).sort());
-  for (const p of plan.credentials) checkCredential(c, p.key, config.credentials[p.key], p, plan);
+  expect(
+    Object.fromEntries(Object.entries(plan.projects).map(([alias, id]) => [alias, id.toLowerCase()])),
+    "the declared aliases",
+  ).toEqual(Object.fromEntries(Object.entries(config.projects).map(([alias, id]) => [alias, id.toLowerCase()])));
+  for (const p of plan.credentials) {
+    checkCredential(c, p.key, config.credentials[p.key], p, plan);
+    checkArgs(c, p.key, config.credentials[p.key], p);
+  }
 }
