@@ -70,43 +70,49 @@ export = async function stack(options: StackOptions = {}) {
   const now = options.now ?? new Date();
   const plan = readConfig(now);
 
-  /** Per credential: what its component built (IDs, access, keys: secret keys are Pulumi secrets, Plakar's form). */
+  /**
+   * Per credential: what its component built (IDs, access, keys: secret keys are Pulumi secrets, Plakar's form). One
+   * Output per credential, whose value holds the secret keys as the component's own Outputs, so that they stay
+   * secret and the rest does not: Pulumi serializes Outputs at any depth of a stack output.
+   */
   const credentials = Object.fromEntries(
     plan.credentials.map((c) => {
       const retired = c.args.retire === true;
-      const built = build(c, { protect: plan.protect && !retired, now });
-      const key = (slot: "current" | "previous", secretKey: pulumi.Output<string> | undefined) => ({
-        accessKey: built.keys.apply((k) => k[slot]?.accessKey ?? ""),
-        secretKey,
-        expiresAt: built.keys.apply((k) => k[slot]?.expiresAt ?? ""),
-        generation: built.keys.apply((k) => k[slot]?.generation ?? null),
-      });
-      // A retired credential holds no key: nothing for check-expiry to judge, nothing to hand to Plakar.
-      const keys = retired
-        ? { retired: true, accessKey: null, secretKey: null, expiresAt: null, current: null, previous: null }
-        : {
-            accessKey: built.accessKey,
-            secretKey: built.secretKey,
-            expiresAt: built.expiresAt,
-            current: key("current", built.secretKey),
-            previous: built.previousSecretKey ? key("previous", built.previousSecretKey) : null,
+      const built = build(c, { protect: plan.protect, now });
+      const { secretKey, previousSecretKey } = built;
+      const summary = pulumi
+        .all([built.access, built.keys, built.plakar, built.applicationId, built.policyId, built.delivery])
+        .apply(([access, keys, plakar, applicationId, policyId, delivery]) => {
+          const key = (slot: "current" | "previous", secret: pulumi.Output<string> | undefined) => {
+            const k = keys[slot];
+            return k && secret
+              ? { accessKey: k.accessKey, secretKey: secret, expiresAt: k.expiresAt, generation: k.generation ?? null }
+              : null;
           };
-      const access = built.access;
-      return [
-        c.key,
-        {
-          useCase: access.apply((a) => a.useCase),
-          applicationId: built.applicationId,
-          policyId: built.policyId,
-          ...keys,
-          projectIds: access.apply((a) => (a.allProjects ? "*" : a.projectIds)),
-          preferredProjectId: access.apply((a) => a.preferredProjectId ?? null),
-          permissionSets: access.apply((a) => a.permissionSets),
-          rules: access.apply((a) => a.rules),
-          delivery: built.delivery ?? null,
-          plakar: built.plakar.apply((p) => stackHints(p, c.key)),
-        },
-      ];
+          // A retired credential holds no key: nothing for check-expiry to judge, nothing to hand to Plakar.
+          const held = retired
+            ? { retired: true, accessKey: null, secretKey: null, expiresAt: null, current: null, previous: null }
+            : {
+                accessKey: keys.current.accessKey,
+                secretKey,
+                expiresAt: keys.current.expiresAt,
+                current: key("current", secretKey),
+                previous: key("previous", previousSecretKey),
+              };
+          return {
+            useCase: access.useCase,
+            applicationId,
+            policyId,
+            ...held,
+            projectIds: access.allProjects ? "*" : access.projectIds,
+            preferredProjectId: access.preferredProjectId ?? null,
+            permissionSets: access.permissionSets,
+            rules: access.rules,
+            delivery: delivery ?? null,
+            plakar: stackHints(plakar, c.key),
+          };
+        });
+      return [c.key, summary];
     }),
   );
   return { credentials };

@@ -4,10 +4,11 @@
  * schema reuses), and the step from argument values to a CredentialSpec, the domain's input.
  *
  * An argument may be an Output, at any depth (another language's program hands a whole object with dependencies as
- * one Output). Its checks then wait for its value: `visibleNow` shows it as UNKNOWN, the rules skip what is UNKNOWN,
- * and the component runs `specFor` again on the values once they resolve.
+ * one Output). Its checks then wait for its value: the component shows it as UNKNOWN (credential.ts `visibleNow`),
+ * the rules skip what is UNKNOWN, and the component runs `specFor` again on the values once they resolve. Pure: it
+ * loads no Pulumi at run time, so the stack's config checks do not either.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { COMPONENT_TYPES, CUSTOM_USE_CASE, DEFAULT_DELIVERY_REGION, MAX_DAYS } from "./domain/constants";
 import { DEFAULT_MAX_LIFETIME_DAYS, DEFAULT_OVERLAP_DAYS, DEFAULT_ROTATE_EVERY_DAYS } from "./domain/constants";
@@ -223,16 +224,6 @@ const PLAIN = {
   adopt:
     "must be a plain object { applicationId, policyId }, not an Output: Pulumi reads the import IDs when it registers",
 } as const;
-
-/** Replaces Outputs and promises, at any depth, with UNKNOWN: what the constructor can see right away. Holes stay. */
-export function visibleNow(value: unknown): unknown {
-  if (pulumi.Output.isInstance(value) || value instanceof Promise) return UNKNOWN;
-  if (Array.isArray(value)) return value.map(visibleNow);
-  if (value !== null && typeof value === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visibleNow(v)]));
-  }
-  return value;
-}
 
 /** True when the value holds an UNKNOWN at any depth. */
 export function holdsUnknown(value: unknown): boolean {
@@ -600,40 +591,6 @@ export function specFor(
     ...(deliverySpec ? { delivery: deliverySpec } : {}),
     paths,
   };
-}
-
-/** Raised when the arguments are refused: every problem, each with its key path. */
-export class CredentialArgsError extends pulumi.RunError {
-  private readonly found: ConfigIssue[];
-  constructor(
-    readonly kind: string,
-    readonly credential: string,
-    issues: readonly ConfigIssue[],
-  ) {
-    super("");
-    this.name = "CredentialArgsError";
-    this.found = [...issues];
-    // One error stands for one credential's refusal, whichever of its resources or outputs meets it first: Pulumi
-    // rethrows the same error from each ("error serializing property ...", runtime/rpc.js prefixes its message)
-    // and its runner reports an error once (cmd/run-plugin/run.js dedupes by identity). The message stays ours.
-    const message = () =>
-      `invalid arguments for ${kind} "${credential}":\n${this.found.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`;
-    Object.defineProperty(this, "message", { get: message, set: () => undefined, configurable: true });
-    // Like every RunError, no stack trace: the message says what to fix. (A component provider logs `err.stack`.)
-    Object.defineProperty(this, "stack", { get: () => `${this.name}: ${message()}`, configurable: true });
-  }
-
-  /** Every problem found, each once. */
-  get issues(): readonly ConfigIssue[] {
-    return this.found;
-  }
-
-  /** Adds problems found later, in another part of the same credential. */
-  add(issues: readonly ConfigIssue[]): void {
-    for (const issue of issues) {
-      if (!this.found.some((i) => i.path === issue.path && i.message === issue.message)) this.found.push(issue);
-    }
-  }
 }
 
 /** The use case written into tags and descriptions: the preset's name, or "custom". */

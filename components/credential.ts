@@ -12,15 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as scaleway from "@pulumiverse/scaleway";
-import {
-  type ArgumentName,
-  ARGS_NAMING,
-  CredentialArgsError,
-  type CredentialKind,
-  holdsUnknown,
-  specFor,
-  visibleNow,
-} from "./args";
+import { type ArgumentName, ARGS_NAMING, type CredentialKind, holdsUnknown, specFor } from "./args";
 import { COMPONENT_TYPES, LEGACY_CREDENTIAL_TYPE } from "./domain/constants";
 import {
   type Access,
@@ -44,6 +36,50 @@ import { shippedData } from "./domain/presets";
 import type { Rule } from "./domain/scope";
 import { isKnown, type MaybeUnknown, UNKNOWN } from "./domain/unknown";
 import { SecretDelivery } from "./secretDelivery";
+
+/** Replaces Outputs and promises, at any depth, with UNKNOWN: what the constructor can see right away. Holes stay. */
+export function visibleNow(value: unknown): unknown {
+  if (pulumi.Output.isInstance(value) || value instanceof Promise) return UNKNOWN;
+  if (Array.isArray(value)) return value.map(visibleNow);
+  if (value !== null && typeof value === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visibleNow(v)]));
+  }
+  return value;
+}
+
+/** Raised when the arguments are refused: every problem, each with its key path. */
+export class CredentialArgsError extends pulumi.RunError {
+  private readonly found: ConfigIssue[];
+  constructor(
+    readonly kind: string,
+    readonly credential: string,
+    issues: readonly ConfigIssue[],
+  ) {
+    super("");
+    this.name = "CredentialArgsError";
+    this.found = [...issues];
+    // One error stands for one credential's refusal, whichever of its resources or outputs meets it first: Pulumi
+    // rethrows the same error from each ("error serializing property ...", runtime/rpc.js prefixes its message)
+    // and its runner reports an error once (cmd/run-plugin/run.js dedupes by identity). The message stays ours.
+    const message = () =>
+      `invalid arguments for ${kind} "${credential}":\n${this.found.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`;
+    Object.defineProperty(this, "message", { get: message, set: () => undefined, configurable: true });
+    // Like every RunError, no stack trace: the message says what to fix. (A component provider logs `err.stack`.)
+    Object.defineProperty(this, "stack", { get: () => `${this.name}: ${message()}`, configurable: true });
+  }
+
+  /** Every problem found, each once. */
+  get issues(): readonly ConfigIssue[] {
+    return this.found;
+  }
+
+  /** Adds problems found later, in another part of the same credential. */
+  add(issues: readonly ConfigIssue[]): void {
+    for (const issue of issues) {
+      if (!this.found.some((i) => i.path === issue.path && i.message === issue.message)) this.found.push(issue);
+    }
+  }
+}
 
 /** A key as handed out, without its secret (see `secretKey`). */
 export interface IssuedKey {
@@ -530,12 +566,13 @@ export function buildCredential(parent: pulumi.ComponentResource, plan: Credenti
       },
     );
     return {
-      // Resolves only once the policy exists as well as the key.
-      accessKey: pulumi.all([apiKey.accessKey, policy.id]).apply(([accessKey]) => accessKey),
+      // The key is created only once the policy exists (dependsOn), so its access key is handed out after it.
+      accessKey: apiKey.accessKey,
       // The provider marks secretKey secret, but only the engine honours that; wrap it ourselves.
       secretKey: pulumi.secret(apiKey.secretKey),
-      // The key's actual expiry (what check-expiry must judge), not the one computed today.
-      expiresAt: pulumi.all([apiKey.expiresAt, out(wanted)]).apply(([actual, w]) => actual ?? w.expiresAt),
+      // The key's actual expiry (what check-expiry must judge), not the one computed today: the provider always
+      // returns the one the key was created with.
+      expiresAt: apiKey.expiresAt as pulumi.Output<string>,
       generation,
     };
   };
@@ -549,7 +586,7 @@ export function buildCredential(parent: pulumi.ComponentResource, plan: Credenti
   const current = retired ? revoked : issueKey("current", generations.current?.generation);
   const previous = generations.previous ? issueKey("previous", generations.previous.generation) : undefined;
 
-  let secretId: pulumi.Output<string | undefined> = pulumi.output(undefined);
+  let secretId: pulumi.Output<string> | undefined;
   let delivery: pulumi.Output<DeliveryInfo> | undefined;
   if (parts.location && parts.extraFields) {
     const where = parts.location;
@@ -578,7 +615,7 @@ export function buildCredential(parent: pulumi.ComponentResource, plan: Credenti
       },
     );
     secretId = secret.secretId;
-    delivery = pulumi.all([secret.secretId, out(where)]).apply(([id, w]) => ({
+    delivery = pulumi.all([secret.secretId, where]).apply(([id, w]) => ({
       secretId: id,
       path: w.fullPath,
       projectId: w.project.id,
@@ -586,15 +623,21 @@ export function buildCredential(parent: pulumi.ComponentResource, plan: Credenti
     }));
   }
 
-  const issued = (k: typeof current) =>
-    pulumi.all([k.accessKey, k.expiresAt]).apply(([accessKey, expiresAt]): IssuedKey => ({
-      accessKey,
-      expiresAt,
-      ...(k.generation ? { generation: k.generation } : {}),
-    }));
   // A refused credential's resources are never registered, so their outputs never resolve: each output also waits
   // for the gate, and so rejects with its refusal instead of leaving a caller (a construct call) waiting forever.
   const settled = <T>(o: pulumi.Output<T>): pulumi.Output<T> => (gate ? pulumi.output(gate).apply(() => o) : o);
+  const slots = previous ? [current, previous] : [current];
+  const keys = pulumi.all(slots.flatMap((k) => [k.accessKey, k.expiresAt])).apply((values): IssuedKeys => {
+    const [c, p] = slots.map((k, i): IssuedKey => ({
+      accessKey: values[2 * i],
+      expiresAt: values[2 * i + 1],
+      ...(k.generation ? { generation: k.generation } : {}),
+    }));
+    return p ? { current: c, previous: p } : { current: c };
+  });
+  const plakar = pulumi
+    .all([parts.form, current.accessKey, secretId])
+    .apply(([form, accessKey, id]) => plakarInstructions(form, accessKey, id));
   return {
     applicationId: settled(application.id),
     policyId: settled(policy.id),
@@ -602,17 +645,9 @@ export function buildCredential(parent: pulumi.ComponentResource, plan: Credenti
     secretKey: settled(current.secretKey),
     ...(previous ? { previousSecretKey: settled(previous.secretKey) } : {}),
     expiresAt: settled(current.expiresAt),
-    keys: settled(
-      pulumi
-        .all([issued(current), previous ? issued(previous) : pulumi.output(undefined)])
-        .apply(([c, p]): IssuedKeys => (p ? { current: c, previous: p } : { current: c })),
-    ),
+    keys: settled(keys),
     access: out(both(parts.useCase, parts.access, accessInfo)),
     ...(delivery ? { delivery: settled(delivery) } : {}),
-    plakar: settled(
-      pulumi
-        .all([out(parts.form), current.accessKey, secretId])
-        .apply(([form, accessKey, id]) => plakarInstructions(form, accessKey, id)),
-    ),
+    plakar: settled(plakar),
   };
 }

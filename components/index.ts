@@ -10,17 +10,19 @@ export { ObjectStorageCredential, type ObjectStorageCredentialArgs } from "./obj
 export { InstanceBackupCredential, type InstanceBackupCredentialArgs } from "./instanceBackup";
 export { BlockStorageBackupCredential, type BlockStorageBackupCredentialArgs } from "./blockStorageBackup";
 export { SecretManagerBackupCredential, type SecretManagerBackupCredentialArgs } from "./secretManagerBackup";
+export type {
+  AdoptArgs,
+  CommonCredentialArgs,
+  DeliverableCredentialArgs,
+  DeliveryArgs,
+  RotationArgs,
+  RuleArgs,
+} from "./args";
 export {
-  type AdoptArgs,
-  type CommonCredentialArgs,
   CredentialArgsError,
   /** The name 0.2.0 gave CredentialArgsError. */
   CredentialArgsError as PlakarCredentialArgsError,
-  type DeliverableCredentialArgs,
-  type DeliveryArgs,
-  type RotationArgs,
-  type RuleArgs,
-} from "./args";
+} from "./credential";
 export type {
   CredentialAccess,
   CredentialOptions,

@@ -53,6 +53,16 @@ describe("examples/typescript: projects created by the program, their IDs passed
     );
   });
 
+  it("gives the source read-only sets and the store Plakar's list, each its bucket's project as preferred", () => {
+    const backups = named(plan, "scaleway:account/project:Project", "backups");
+    expect(plan.outputs.storeAccess).toMatchObject({
+      useCase: "object-storage",
+      preferredProjectId: backups.id,
+      permissionSets: expect.arrayContaining(["ObjectStorageObjectsDelete"]) as unknown as string[],
+    });
+    expect(named(plan, "plakar-scaleway-iam:index:ObjectStorageCredential", "source").name).toBe("source");
+  });
+
   it("protects the store's application and policy, never its keys, and keeps secret keys secret", () => {
     expect(named(plan, "scaleway:iam/application:Application", "store-app").protect).toBe(true);
     expect(named(plan, "scaleway:iam/policy:Policy", "store-policy").protect).toBe(true);
@@ -81,9 +91,9 @@ describe("examples/yaml: the component package from Pulumi YAML", () => {
       };
       expect(policy.rules[0].projectIds).toEqual([vault.id]);
     }
-    expect(named(plan, "plakar-scaleway-iam:index:PlakarCredential", "secrets").type).toBe(
-      "plakar-scaleway-iam:index:PlakarCredential",
-    );
+    // Each credential is its use case's class.
+    expect(named(plan, "plakar-scaleway-iam:index:SecretProviderCredential", "secrets").parent).toMatch(/Stack::/);
+    expect(named(plan, "plakar-scaleway-iam:index:InventoryCredential", "inventory").parent).toMatch(/Stack::/);
     // rotation { 30, 7 } from YAML: 30-day generations from 2024-01-01; on 2026-12-20 the one of 2026-12-16 and, for 7
     // days, the one before.
     const secretKeys = plan.resources.filter((r) => r.name.startsWith("secrets-key-")).map((r) => r.name);

@@ -129,18 +129,31 @@ describe.each(CASES)("upgrading from %s, the %s example stack", (version, stack)
     expect(aliased).toBe(old.length);
   });
 
-  it("gives each found resource the same custom type, inputs, protect and dependencies", async () => {
-    const { old: released, matches } = await upgrade(version, stack);
+  it("gives each found resource the same custom type, inputs and protect, and keeps its order of creation", async () => {
+    const { old: released, matches, plan } = await upgrade(version, stack);
+    // What each resource now waits for, directly or through what it waits for (by name: URNs changed).
+    const direct = new Map(plan.resources.map((r) => [r.name, r.dependsOn.map((d) => d.split("::").pop() ?? d)]));
+    const closure = (name: string, seen = new Set<string>()): Set<string> => {
+      for (const d of direct.get(name) ?? []) if (!seen.has(d)) closure(d, seen.add(d));
+      return seen;
+    };
     expect(matches).toHaveLength(released.length);
     for (const { old, now } of matches) {
       if (old.type.startsWith("plakar-scaleway-iam:")) continue; // components: no state of their own to replace
       expect(now.type, old.urn).toBe(old.type);
       expect(now.inputs, old.urn).toEqual(old.inputs);
       expect(now.protect, old.urn).toBe(old.protect);
+      // No new dependency, and every old one still holds, directly or through another: nothing is created earlier.
+      const before = old.dependsOn.map((d) => d.split("::").pop() ?? d);
       expect(
-        now.dependsOn.map((d) => d.split("::").pop()),
+        direct.get(now.name)?.filter((d) => !before.includes(d)),
         old.urn,
-      ).toEqual(old.dependsOn.map((d) => d.split("::").pop()));
+      ).toEqual([]);
+      const after = closure(now.name);
+      expect(
+        before.filter((d) => !after.has(d)),
+        old.urn,
+      ).toEqual([]);
     }
   });
 });

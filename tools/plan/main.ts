@@ -7,6 +7,7 @@ import { type CommandSpec, conflict, FLAGS, guarded, helpText, type Io, parseCom
 import { runIfEntry, stackFor, userPath } from "../cli";
 import { parseInstant } from "../cli";
 import { ConfigError } from "../../components/domain/errors";
+import { IAM_TYPES } from "../../components/domain/constants";
 import { type OfflinePlan, runOffline } from "./offline";
 import { renderJson, renderMarkdown, renderTable } from "./render";
 
@@ -57,9 +58,14 @@ function formatOf(flags: { json?: boolean; format?: string }): Format {
 
 /** Every planned expiry must fit RFC 3339's four-digit year (`--now 9999-12-01` plus a key's lifetime does not). */
 function checkExpiryYears(result: OfflinePlan, nowFlag: string | undefined): void {
-  const beyond = result.resolved.credentials.flatMap(({ resolved: c }) =>
-    [c.keys.current, c.keys.previous].filter((k) => k !== undefined && !/^\d{4}-/.test(k.expiresAt)),
-  );
+  const beyond = result.resources.filter((r) => {
+    const expiresAt = (r.inputs as { expiresAt?: unknown }).expiresAt;
+    return (
+      (IAM_TYPES.apiKey as readonly string[]).includes(r.type) &&
+      typeof expiresAt === "string" &&
+      !/^\d{4}-/.test(expiresAt)
+    );
+  });
   if (beyond.length > 0) {
     throw new ConfigError(
       [

@@ -5,7 +5,6 @@
  * deleteBeforeReplace, retainOnDelete, additionalSecretOutputs). IDs and keys are deterministic fakes; every secret is
  * shown as "[secret]".
  */
-import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,6 +17,7 @@ import { isoSeconds } from "../../components/domain/rotation";
 import { planStack, type StackPlan } from "../../stack/credentials";
 import { MAX_CONFIG_BYTES, namespaceConfig, parseStackFile } from "../../stack/config";
 import { readInputFile } from "../cli";
+import { digest, scalewayMocks, withoutStackTraces } from "./mocks";
 
 export const SECRET_PLACEHOLDER = "[secret]";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -79,49 +79,6 @@ export interface OfflinePlan {
   readonly outputs: Record<string, unknown>;
   /** The stack's config as the program read and checked it, for the human-readable views. */
   readonly resolved: StackPlan;
-}
-
-function digest(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
-/** A UUID-shaped ID (version 4 layout) that is the same on every run for the same resource. */
-export function fakeUuid(seed: string): string {
-  const h = digest(seed);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-function fakeAccessKey(seed: string): string {
-  return `SCW${BigInt(`0x${digest(seed).slice(0, 20)}`)
-    .toString(36)
-    .toUpperCase()
-    .padStart(17, "0")
-    .slice(0, 17)}`;
-}
-
-/** What the Scaleway provider would return for each resource type, minus the network. */
-function mocks(secretKeyFor: (name: string) => string): pulumi.runtime.Mocks {
-  return {
-    newResource(args) {
-      const seed = `${args.type}::${args.name}`;
-      const inputs = args.inputs as Record<string, unknown>;
-      switch (args.type) {
-        case "scaleway:iam/apiKey:ApiKey": {
-          const accessKey = fakeAccessKey(seed);
-          return { id: accessKey, state: { ...inputs, accessKey, secretKey: secretKeyFor(args.name) } };
-        }
-        case "scaleway:secrets/secret:Secret":
-          return { id: `${inputs.region}/${fakeUuid(seed)}`, state: { ...inputs, versionCount: 1 } };
-        case "scaleway:secrets/version:Version":
-          return { id: `${inputs.region}/${fakeUuid(seed)}/1`, state: { ...inputs, revision: "1" } };
-        default:
-          return { id: args.custom ? fakeUuid(seed) : undefined, state: inputs };
-      }
-    },
-    call(args) {
-      throw new Error(`the offline plan does not mock the provider function ${args.token}`);
-    },
-  };
 }
 
 /** Replaces Pulumi's serialized secrets with "[secret]" and sorts object keys (byte-stable JSON). */
@@ -261,25 +218,6 @@ export function readStackConfig(
   return parseStackFile(text, project, file).config;
 }
 
-/**
- * Pulumi captures a full stack trace for every resource (its source position, unlimited depth) and for every output
- * promise (leak debugging). The mock engine uses neither, and formatting them was most of the plan's cost beyond
- * loading the SDK (see the README's benchmark), so they are off while the program runs, then restored.
- */
-async function withoutStackTraces<T>(run: () => Promise<T>): Promise<T> {
-  const resource = pulumi.Resource as unknown as { stackTrace: (skip: number) => unknown[] };
-  const stackTrace = resource.stackTrace;
-  const limit = Error.stackTraceLimit;
-  resource.stackTrace = () => [];
-  Error.stackTraceLimit = 0;
-  try {
-    return await run();
-  } finally {
-    resource.stackTrace = stackTrace;
-    Error.stackTraceLimit = limit;
-  }
-}
-
 /** A Pulumi program as a function: given the clock, registers resources and returns the stack outputs. */
 export type Program = (options: { now: Date }) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
@@ -298,7 +236,7 @@ export async function runOffline(options: OfflineOptions): Promise<OfflinePlan> 
   const now = options.now ?? new Date();
   const secretKeyFor = options.secretKeyFor ?? ((name: string) => `offline-${digest(`secret::${name}`).slice(0, 32)}`);
 
-  await pulumi.runtime.setMocks(mocks(secretKeyFor), project, stack, false);
+  await pulumi.runtime.setMocks(scalewayMocks(secretKeyFor), project, stack, false);
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
   const recorded = recordRegistrations(monitor);
   pulumi.runtime.setAllConfig(config);

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { presets } from "../components/index";
-import { ROOT } from "./support/arbitraries";
+import { presets } from "../index";
+import { REPOSITORY as ROOT } from "./support/fixtures";
 
 describe("presets()", () => {
   it("lists every preset file shipped in presets/, with its description and permission sets", () => {

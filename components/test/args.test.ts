@@ -4,13 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import {
-  InventoryCredential,
-  PlakarCredential,
-  PlakarCredentialArgsError,
-  SecretProviderCredential,
-} from "../components/index";
-import { APPS, BACKUPS, ORG } from "./support/config";
+import { InventoryCredential, PlakarCredential, PlakarCredentialArgsError, SecretProviderCredential } from "../index";
+import { APPS, BACKUPS, ORG } from "./support/fixtures";
 
 const registered: string[] = [];
 void pulumi.runtime.setMocks(

@@ -8,8 +8,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, describe, expect, it } from "vitest";
-import { InventoryCredential, PlakarCredential, PlakarCredentialArgsError } from "../components/index";
-import { APPS, BACKUPS, ORG } from "./support/config";
+import { InventoryCredential, PlakarCredential, PlakarCredentialArgsError } from "../index";
+import { APPS, BACKUPS, ORG } from "./support/fixtures";
 
 const SECRET = "component-args-mock-secret";
 const NOW = new Date("2026-12-20T00:00:00Z");

@@ -13,8 +13,8 @@ import {
   PlakarCredentialArgsError,
   SecretManagerBackupCredential,
   SecretProviderCredential,
-} from "../components/index";
-import { APPS, BACKUPS, ORG } from "./support/config";
+} from "../index";
+import { APPS, BACKUPS, ORG } from "./support/fixtures";
 
 interface Recorded {
   type: string;

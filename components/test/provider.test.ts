@@ -8,9 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { COMPONENT_TYPES } from "../components/domain/constants";
+import { COMPONENT_TYPES } from "../domain/constants";
 import { constructAsEngine, deserializedInputs, wire } from "./support/engine";
-import { APPS, BACKUPS, ORG } from "./support/config";
+import { APPS, BACKUPS, ORG } from "./support/fixtures";
 
 const VAULT_URN = "urn:pulumi:dev::python-program::scaleway:account/project:Project::vault";
 const NOW = new Date("2026-12-20T00:00:00Z");

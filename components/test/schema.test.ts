@@ -1,15 +1,12 @@
 /**
  * The component package as other languages see it: the schema Pulumi's own ComponentProvider infers from the
- * package, built the way its plugin runner builds it (tools/schema/packageSchema.ts), which `npm run --silent schema`
- * prints and `pulumi package add` generates SDKs from. A construct call is in provider.test.ts.
+ * package, built the way its plugin runner builds it (support/engine.ts), which `pulumi package add` generates SDKs
+ * from. A construct call is in provider.test.ts.
  */
-import { spawnSync } from "child_process";
-import * as path from "path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { COMPONENT_TYPES } from "../components/domain/constants";
-import { packageSchema } from "../tools/schema/packageSchema";
-import { ROOT } from "./support/arbitraries";
-import { oncePerFile } from "./support/offline";
+import { COMPONENT_TYPES } from "../domain/constants";
+import { pluginProvider } from "./support/engine";
+import { oncePerFile } from "./support/fixtures";
 
 interface Property {
   type?: string;
@@ -34,7 +31,7 @@ interface Schema {
 let schema: Schema;
 beforeEach(
   oncePerFile(async () => {
-    schema = (await packageSchema()) as unknown as Schema;
+    schema = JSON.parse(await (await pluginProvider()).getSchema()) as Schema;
   }),
   60_000,
 );
@@ -138,13 +135,4 @@ describe("the package schema", () => {
       items: { $ref: "#/types/plakar-scaleway-iam:index:PolicyRule" },
     });
   });
-
-  it("is what `npm run --silent schema` prints", () => {
-    const run = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.js"), "schema"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual(schema);
-  }, 60_000);
 });

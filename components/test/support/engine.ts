@@ -8,11 +8,11 @@
  * resources register with the mock monitor of `pulumi.runtime.setMocks`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
-import { COMPONENTS_DIR, componentProvider } from "../../tools/schema/packageSchema";
+import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
+import { PACKAGE_DIR } from "./fixtures";
 
 // Exported by provider/server.js, left out of its type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -40,7 +40,11 @@ let provider: ComponentProvider | undefined;
 
 /** The ComponentProvider Pulumi's plugin runner builds for components/ (its schema is analyzed once per file). */
 export async function pluginProvider(): Promise<ComponentProvider> {
-  provider ??= componentProvider(COMPONENTS_DIR, await import("../../components/index"));
+  provider ??= new ComponentProvider({
+    name: "plakar-scaleway-iam",
+    dirname: PACKAGE_DIR,
+    components: getPulumiComponents(await import("../../index")),
+  });
   return provider;
 }
 

@@ -4,16 +4,16 @@
  * rules they implement (the catalog's documented format, RFC 3339, Scaleway's UUIDs), not from the code.
  */
 import { describe, expect, it } from "vitest";
-import { checkPermissionSet, isObjectStorageSet, loadCatalog, parseCatalog } from "../components/domain/catalog";
-import type { CredentialSpec } from "../components/domain/credential";
-import { type DeliverySpec, resolveDelivery } from "../components/domain/delivery";
-import { ConfigError, configIssuesOf, formatIssue, formatPath, Issues } from "../components/domain/errors";
-import { keyResourceName, keysFor, scheduledGenerations } from "../components/domain/keys";
-import { isoSeconds } from "../components/domain/rotation";
-import { isRealInstant, ScalewayId, Timestamp, folderProblem } from "../components/domain/schema";
-import { type Grant, grantedProjects, resolveRules } from "../components/domain/scope";
-import { closest, didYouMean, editDistance } from "../components/domain/suggest";
-import { allKnown, isKnown, UNKNOWN } from "../components/domain/unknown";
+import { checkPermissionSet, isObjectStorageSet, loadCatalog, parseCatalog } from "../domain/catalog";
+import type { CredentialSpec } from "../domain/credential";
+import { type DeliverySpec, resolveDelivery } from "../domain/delivery";
+import { ConfigError, configIssuesOf, formatIssue, formatPath, Issues } from "../domain/errors";
+import { keyResourceName, keysFor, scheduledGenerations } from "../domain/keys";
+import { isoSeconds } from "../domain/rotation";
+import { isRealInstant, ScalewayId, Timestamp, folderProblem } from "../domain/schema";
+import { type Grant, grantedProjects, resolveRules } from "../domain/scope";
+import { closest, didYouMean, editDistance } from "../domain/suggest";
+import { allKnown, isKnown, UNKNOWN } from "../domain/unknown";
 
 describe("the catalog file", () => {
   it("reads name, scope and category per line, CRLF and blank lines included", () => {

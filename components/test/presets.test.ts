@@ -4,8 +4,8 @@
  * pages), and presets made of parts. The expected forms below are transcribed from those pages, not from presets/.
  */
 import { describe, expect, it } from "vitest";
-import { parsePreset } from "../components/domain/presets";
-import { catalog, presets } from "./support/config";
+import { parsePreset } from "../domain/presets";
+import { catalog, presets } from "./support/fixtures";
 
 interface Field {
   label: string;

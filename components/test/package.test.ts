@@ -18,9 +18,9 @@ import * as grpc from "@grpc/grpc-js";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { COMPONENT_TYPES } from "../components/domain/constants";
-import { ROOT } from "./support/arbitraries";
-import { tempDir } from "./support/offline";
+import { COMPONENT_TYPES } from "../domain/constants";
+import { REPOSITORY as ROOT } from "./support/fixtures";
+import { tempDir } from "./support/fixtures";
 
 const DATA = "3f4a5b6c-7d8e-4f9a-9b0c-1d2e3f4a5b6c";
 const VAULT = "1d2e3f4a-5b6c-4d7e-9f8a-9b0c1d2e3f4a";
@@ -85,6 +85,63 @@ function node(script: string, cwd: string): Record<string, unknown> {
   return JSON.parse(execFileSync(process.execPath, [script], { cwd, encoding: "utf8" })) as Record<string, unknown>;
 }
 
+/** A git checkout of this repository, as `pulumi package add <git URL>/components` takes it, installed as Pulumi does. */
+let clone: string;
+let runnerSchema: { resources: Record<string, unknown> };
+
+beforeAll(async () => {
+  // What a clone holds: the files git tracks or would (not ignored), without node_modules or builds.
+  clone = path.join(tempDir(), "repo");
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter((f) => f && fs.existsSync(path.join(ROOT, f)));
+  for (const file of files) {
+    fs.mkdirSync(path.dirname(path.join(clone, file)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, file), path.join(clone, file));
+  }
+  // Pulumi's nodejs host installs a plugin inside an npm workspace at the workspace's root; npm then runs the
+  // package's `prepare`, which builds dist/.
+  execFileSync("npm", ["install", "--offline", ...NPM], { cwd: clone, stdio: "pipe" });
+  expect(fs.existsSync(path.join(clone, "components", "dist", "index.js"))).toBe(true);
+
+  // Pulumi's own plugin runner on the folder, as the language host starts it; it prints the port it serves on.
+  const runner = path.join(clone, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin");
+  const child = spawn(process.execPath, [runner, path.join(clone, "components")], {
+    cwd: path.join(clone, "components"),
+    env: { ...process.env, PULUMI_NODEJS_TYPESCRIPT: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  try {
+    const port = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("\n")) resolve(out.split("\n")[0].trim());
+      });
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      child.on("exit", (code) => reject(new Error(`the plugin runner exited (${code}): ${err}`)));
+    });
+    const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const response = await new Promise<provproto.GetSchemaResponse>((resolve, reject) =>
+      client.getSchema(new provproto.GetSchemaRequest(), (err, res) => (err || !res ? reject(err) : resolve(res))),
+    );
+    client.close();
+    runnerSchema = JSON.parse(response.getSchema()) as typeof runnerSchema;
+  } finally {
+    child.kill();
+  }
+}, 180_000);
+
+describe("a git checkout's components/ folder, as `pulumi package add` takes it", () => {
+  it("is served by Pulumi's plugin runner as it is: the seven classes", () => {
+    expect(Object.keys(runnerSchema.resources).sort()).toEqual(Object.values(COMPONENT_TYPES).sort());
+  });
+});
+
 describe("the packed package, installed beside a consumer's own SDKs", () => {
   let packed: string[];
   let consumer: string;
@@ -92,10 +149,12 @@ describe("the packed package, installed beside a consumer's own SDKs", () => {
   let plugin: Record<string, unknown>;
 
   beforeAll(() => {
+    // `npm pack` of the checkout's folder, whose dist/ its `prepare` just built (`prepack` would build it again).
     const dir = tempDir();
-    const out = execFileSync("npm", ["pack", "--json", "--pack-destination", dir], {
-      cwd: path.join(ROOT, "components"),
+    const out = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], {
+      cwd: path.join(clone, "components"),
       encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
     });
     const [info] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
     packed = info.files.map((f) => f.path);
@@ -113,10 +172,11 @@ describe("the packed package, installed beside a consumer's own SDKs", () => {
         packages: { "": { name: "consumer", dependencies: SDKS }, ...lockClosure(Object.keys(SDKS)) },
       }),
     );
-    execFileSync("npm", ["ci", "--offline", ...NPM], { cwd: consumer });
-    execFileSync("npm", ["install", "--prefer-offline", ...NPM, path.join(dir, info.filename)], { cwd: consumer });
+    const quiet = { cwd: consumer, stdio: "pipe" } as const;
+    execFileSync("npm", ["ci", "--offline", ...NPM], quiet);
+    execFileSync("npm", ["install", "--prefer-offline", ...NPM, path.join(dir, info.filename)], quiet);
     for (const script of ["program.js", "plugin.js"]) {
-      fs.copyFileSync(path.join(ROOT, "test", "consumer", script), path.join(consumer, script));
+      fs.copyFileSync(path.join(__dirname, "consumer", script), path.join(consumer, script));
     }
     program = node("program.js", consumer);
     plugin = node("plugin.js", consumer);
@@ -192,62 +252,6 @@ describe("the packed package, installed beside a consumer's own SDKs", () => {
     );
     expect(plugin.secretKeyIsSecret).toBe(true);
     expect(plugin.delivery).toMatchObject({ projectId: VAULT, region: "fr-par", path: "/plakar/dev/from-python" });
-  });
-});
-
-describe("a git checkout's components/ folder, as `pulumi package add` takes it", () => {
-  let schema: { resources: Record<string, unknown> };
-
-  beforeAll(async () => {
-    // What a clone holds: the files git tracks or would (not ignored), without node_modules or builds.
-    const clone = path.join(tempDir(), "repo");
-    const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    })
-      .split("\0")
-      .filter((f) => f && fs.existsSync(path.join(ROOT, f)));
-    for (const file of files) {
-      fs.mkdirSync(path.dirname(path.join(clone, file)), { recursive: true });
-      fs.copyFileSync(path.join(ROOT, file), path.join(clone, file));
-    }
-    // Pulumi's nodejs host installs a plugin inside an npm workspace at the workspace's root; npm then runs the
-    // package's `prepare`, which builds dist/.
-    execFileSync("npm", ["install", "--offline", ...NPM], { cwd: clone });
-    expect(fs.existsSync(path.join(clone, "components", "dist", "index.js"))).toBe(true);
-
-    // Pulumi's own plugin runner on the folder, as the language host starts it; it prints the port it serves on.
-    const runner = path.join(clone, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin");
-    const child = spawn(process.execPath, [runner, path.join(clone, "components")], {
-      cwd: path.join(clone, "components"),
-      env: { ...process.env, PULUMI_NODEJS_TYPESCRIPT: "true" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    try {
-      const port = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        let err = "";
-        child.stdout.on("data", (d: Buffer) => {
-          out += d.toString();
-          const line = out.split("\n")[0];
-          if (out.includes("\n")) resolve(line.trim());
-        });
-        child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-        child.on("exit", (code) => reject(new Error(`the plugin runner exited (${code}): ${err}`)));
-      });
-      const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-      const response = await new Promise<provproto.GetSchemaResponse>((resolve, reject) =>
-        client.getSchema(new provproto.GetSchemaRequest(), (err, res) => (err || !res ? reject(err) : resolve(res))),
-      );
-      client.close();
-      schema = JSON.parse(response.getSchema()) as typeof schema;
-    } finally {
-      child.kill();
-    }
-  }, 180_000);
-
-  it("is served by Pulumi's plugin runner as it is: the seven classes", () => {
-    expect(Object.keys(schema.resources).sort()).toEqual(Object.values(COMPONENT_TYPES).sort());
   });
 });
 

@@ -5,7 +5,7 @@
  * the documented messages), not from the code's output.
  */
 import { describe, expect, it } from "vitest";
-import { parseCatalog } from "../components/domain/catalog";
+import { parseCatalog } from "../domain/catalog";
 import {
   checkCredential,
   compare,
@@ -15,20 +15,20 @@ import {
   type RulePaths,
   type RuleSpec,
   type SpecPaths,
-} from "../components/domain/credential";
-import { ConfigError, configIssuesOf, Issues } from "../components/domain/errors";
+} from "../domain/credential";
+import { ConfigError, configIssuesOf, Issues } from "../domain/errors";
 import {
   type GrantSpec,
   objectStorageScope,
   resolveGrants,
   resolvePermissionSets,
   resolvePreferredProject,
-} from "../components/domain/permissionSets";
-import { deliveredExtraFields, plakarForm } from "../components/domain/plakarForm";
-import { parsePreset, shippedData } from "../components/domain/presets";
-import type { Preset } from "../components/domain/schema";
-import { UNKNOWN } from "../components/domain/unknown";
-import { APPS, BACKUPS, catalog, NOW, ORG, presets } from "./support/config";
+} from "../domain/permissionSets";
+import { deliveredExtraFields, plakarForm } from "../domain/plakarForm";
+import { parsePreset, shippedData } from "../domain/presets";
+import type { Preset } from "../domain/schema";
+import { UNKNOWN } from "../domain/unknown";
+import { APPS, BACKUPS, catalog, NOW, ORG, presets } from "./support/fixtures";
 
 const apps = { id: APPS, label: "apps" };
 const backups = { id: BACKUPS, label: "backups" };

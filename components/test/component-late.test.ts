@@ -8,8 +8,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, describe, expect, it } from "vitest";
-import { PlakarCredential } from "../components/index";
-import { APPS, BACKUPS, ORG } from "./support/config";
+import { PlakarCredential } from "../index";
+import { APPS, BACKUPS, ORG } from "./support/fixtures";
 
 const registered: string[] = [];
 void pulumi.runtime.setMocks(
