@@ -60,10 +60,21 @@ function build({ key, kind, args }: StackCredential, opts: CredentialOptions): C
   }
 }
 
-/** Plakar's form as this stack's outputs say it: the secret key is read from the stack's outputs. */
+/** Plakar's form and CLI settings as this stack's outputs say them: the secret key is read from the stack's outputs. */
 function stackHints(plakar: PlakarInstructions, key: string): PlakarInstructions {
   const hint = `credentials.${key}.secretKey: pulumi stack output --show-secrets credentials`;
-  return { ...plakar, fields: plakar.fields.map((f) => (f.hint === SECRET_KEY_HINT ? { ...f, hint } : f)) };
+  return {
+    ...plakar,
+    fields: plakar.fields.map((f) => (f.hint === SECRET_KEY_HINT ? { ...f, hint } : f)),
+    ...(plakar.cli
+      ? {
+          cli: plakar.cli.map((c) => ({
+            ...c,
+            settings: c.settings.map((s) => (s.secretFrom === SECRET_KEY_HINT ? { ...s, secretFrom: hint } : s)),
+          })),
+        }
+      : {}),
+  };
 }
 
 export = async function stack(options: StackOptions = {}) {

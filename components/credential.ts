@@ -31,7 +31,12 @@ import {
 import type { DeliveryLocation } from "./domain/delivery";
 import { type ConfigIssue, Issues } from "./domain/errors";
 import { type ApiKeys, keyResourceName, scheduledGenerations } from "./domain/keys";
-import { deliveredExtraFields, type PlakarForm } from "./domain/plakarForm";
+import {
+  cliCommand,
+  deliveredExtraFields,
+  type PlakarCliSetting as PlakarCliSettingForm,
+  type PlakarForm,
+} from "./domain/plakarForm";
 import { shippedData } from "./domain/presets";
 import type { Rule } from "./domain/scope";
 import { isKnown, type MaybeUnknown, UNKNOWN } from "./domain/unknown";
@@ -147,6 +152,37 @@ export interface PlakarField {
   hint?: string;
 }
 
+/** One `key=value` option of a Plakar CLI configuration: a value, where to read a secret, or a hint. */
+export interface PlakarCliSetting {
+  /** The option's key, as the integration reads it (`access_key`, `project_id`...). */
+  key: string;
+  /** The value, when known (never a secret key). */
+  value?: string;
+  /**
+   * For the secret key: where to read it, never the key itself (the Secret Manager reference `<secret_id>#secret_key`
+   * for a delivered credential, else the component's secretKey output).
+   */
+  secretFrom?: string;
+  /** What to type, when the program cannot know it. */
+  hint?: string;
+}
+
+/** One configuration of Plakar's own CLI the credential serves. */
+export interface PlakarCliConfiguration {
+  /** The configuration: "source", "store" or "destination" (`plakar <role> add`). */
+  role: string;
+  /** The Plakar package it needs (`plakar pkg add <integration>`): "s3" or "scaleway". */
+  integration: string;
+  /** The location, with <placeholders> for what the user fills in. */
+  location: string;
+  /** What to put in place of the location's placeholders. */
+  locationHint?: string;
+  /** The options besides the location, in the order of the integration's documentation. */
+  settings: PlakarCliSetting[];
+  /** The command that adds it, with `<key>` where the user fills in a value (the secret key always). */
+  command: string;
+}
+
 /** What to type into Plakar for this credential. */
 export interface PlakarInstructions {
   /** The Plakar integration the credential is for. */
@@ -155,6 +191,12 @@ export interface PlakarInstructions {
   secretId?: string;
   /** Plakar's form, field by field, in the order of its page. */
   fields: PlakarField[];
+  /**
+   * What Plakar's own open-source CLI takes instead: one configuration per role the credential can play (a source, a
+   * store, a destination). Absent for custom permission sets, and where the CLI has no counterpart (inventories and
+   * secret providers are Plakar Control Plane features).
+   */
+  cli?: PlakarCliConfiguration[];
 }
 
 /** Options of a credential component: Pulumi's, and the clock. */
@@ -482,6 +524,23 @@ function scalewayRule(rule: Rule) {
 export const SECRET_KEY_HINT = "the component's secretKey output (a Pulumi secret)";
 
 function plakarInstructions(form: PlakarForm, accessKey: string, secretId: string | undefined): PlakarInstructions {
+  // Plakar's CLI configurations: the access key and every known value in place; the secret key referenced, never
+  // given. The CLI has no secret provider, so a delivered key is read from its secret (`<secret_id>#secret_key`).
+  const valueOf = (s: PlakarCliSettingForm) => (s.from === "accessKey" ? accessKey : s.value);
+  const cli = (form.cli ?? []).map((c): PlakarCliConfiguration => ({
+    role: c.role,
+    integration: c.integration,
+    location: c.location,
+    ...(c.hint ? { locationHint: c.hint } : {}),
+    settings: c.settings.map((s): PlakarCliSetting => {
+      if (s.from === "secretKey") {
+        return { key: s.key, secretFrom: secretId !== undefined ? `${secretId}#secret_key` : SECRET_KEY_HINT };
+      }
+      const value = valueOf(s);
+      return value !== undefined ? { key: s.key, value } : { key: s.key, ...(s.hint ? { hint: s.hint } : {}) };
+    }),
+    command: cliCommand(c, valueOf),
+  }));
   return {
     integration: form.integration,
     ...(secretId !== undefined ? { secretId } : {}),
@@ -495,6 +554,7 @@ function plakarInstructions(form: PlakarForm, accessKey: string, secretId: strin
         ? { label: field.label, value: field.value }
         : { label: field.label, ...(field.hint ? { hint: field.hint } : {}) };
     }),
+    ...(cli.length > 0 ? { cli } : {}),
   };
 }
 

@@ -29,6 +29,8 @@ export type {
   DeliveryInfo,
   IssuedKey,
   IssuedKeys,
+  PlakarCliConfiguration,
+  PlakarCliSetting,
   PlakarField,
   PlakarInstructions,
   PolicyRule,

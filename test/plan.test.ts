@@ -1,7 +1,10 @@
 /** The pure config -> plan step, without Pulumi: resolution and every guardrail. */
 import { describe, expect, it } from "vitest";
 import { parsePreset } from "../components/domain/presets";
-import { APPS, BACKUPS, baseConfig, catalog, issuesOf, NOW, ORG, plan, presets } from "./support/config";
+import { planStack, type StackPlan } from "../stack/credentials";
+import type { OfflinePlan } from "../tools/plan/offline";
+import { accessByProject, mdCode, mdText, renderMarkdown, renderTable } from "../tools/plan/render";
+import { APPS, BACKUPS, baseConfig, catalog, context, issuesOf, NOW, ORG, plan, presets } from "./support/config";
 
 const REFERENCE_PRESETS: Record<string, string[]> = {
   inventory: ["AllProductsReadOnly"],
@@ -504,5 +507,185 @@ describe("preset validation", () => {
     ["no permission sets", base, /presets\/bad\.yaml:permissionSets/],
   ])("rejects %s, naming the file and key", (_name, text, message) => {
     expect(() => parsePreset("bad", text, catalog)).toThrow(message);
+  });
+});
+
+describe("access by project (the table's and the Markdown report's section)", () => {
+  // Several use cases and rules: a project with two aliases (apps, web), a staging project, a custom credential with
+  // an organization-wide rule and a project rule, and two rules of one credential on the same project.
+  const config = baseConfig({
+    allowAllProjects: true,
+    projects: { apps: APPS, backups: BACKUPS, web: APPS },
+    credentials: {
+      inventory: { preset: "inventory", projects: ["apps"] },
+      buckets: { preset: "object-storage", projects: ["backups"] },
+      vms: { preset: "instance-backup", projects: ["web"], stagingProject: "backups" },
+      wide: {
+        rules: [
+          { projects: "*", permissionSets: ["AllProductsReadOnly"] },
+          { projects: ["backups"], permissionSets: ["SecretManagerReadOnly"] },
+        ],
+      },
+      split: {
+        rules: [
+          { projects: ["apps"], permissionSets: ["SecretManagerSecretAccess"] },
+          { projects: ["apps", "backups"], permissionSets: ["SecretManagerReadOnly"] },
+        ],
+      },
+      everywhere: { preset: "inventory", projects: "*" },
+    },
+  });
+  const stackPlan: StackPlan = planStack(config, context());
+  const OS_STAGING = [
+    "ObjectStorageBucketsRead",
+    "ObjectStorageBucketsWrite",
+    "ObjectStorageObjectsRead",
+    "ObjectStorageObjectsWrite",
+  ];
+  // Written from the config above: per project, each credential's sets there (every rule naming the project).
+  const EXPECTED_PROJECTS: Record<string, Record<string, string[]>> = {
+    [APPS]: {
+      inventory: ["AllProductsReadOnly"],
+      split: ["SecretManagerReadOnly", "SecretManagerSecretAccess"],
+      vms: ["BlockStorageFullAccess", "InstancesFullAccess"],
+    },
+    [BACKUPS]: {
+      buckets: [...OS_STAGING.slice(0, 2), "ObjectStorageObjectsDelete", ...OS_STAGING.slice(2)],
+      split: ["SecretManagerReadOnly"],
+      vms: OS_STAGING,
+      wide: ["SecretManagerReadOnly"],
+    },
+  };
+  const EXPECTED_ORGANIZATION = { everywhere: ["AllProductsReadOnly"], wide: ["AllProductsReadOnly"] };
+
+  /** The rows of the Markdown table under `heading`, each split into its cells (on unescaped pipes). */
+  function tableUnder(report: string, heading: string): string[][] {
+    const lines = report.split("\n");
+    const start = lines.indexOf(heading);
+    expect(start, `${heading} in the report`).toBeGreaterThan(-1);
+    const rows: string[][] = [];
+    let i = lines.findIndex((l, j) => j > start && l.startsWith("|---"));
+    for (i += 1; i < lines.length && lines[i].startsWith("|"); i++) {
+      rows.push(
+        lines[i]
+          .slice(1, -1)
+          .split(/(?<!\\)\|/)
+          .map((cell) => cell.trim()),
+      );
+    }
+    return rows;
+  }
+  const codes = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+
+  it("lists per project (aliases beside the ID) each credential with its permission sets there", () => {
+    const access = accessByProject(stackPlan);
+    expect(access.projects.map((p) => [p.id, p.aliases])).toEqual([
+      [APPS, ["apps", "web"]],
+      [BACKUPS, ["backups"]],
+    ]);
+    for (const p of access.projects) {
+      expect(Object.fromEntries(p.holdings.map((h) => [h.key, h.sets])), p.id).toEqual(EXPECTED_PROJECTS[p.id]);
+      for (const h of p.holdings) expect(h.name).toBe(`plakar-staging-${h.key}`);
+    }
+    expect(access.organization).toHaveLength(1);
+    expect(access.organization[0].organizationId).toBe(ORG);
+    expect(Object.fromEntries(access.organization[0].holdings.map((h) => [h.key, h.sets]))).toEqual(
+      EXPECTED_ORGANIZATION,
+    );
+  });
+
+  it("the Markdown report has the section: one row per project and credential, the organization-wide rules apart", () => {
+    const report = renderMarkdown(stackPlan);
+    const rows = tableUnder(report, "#### Access by project");
+    const seen: Record<string, Record<string, string[]>> = {};
+    let project = "";
+    for (const [projectCell, credential, application, sets] of rows) {
+      if (projectCell) {
+        // The aliases and the ID, each in code: `apps` `web` `<id>`.
+        const names = codes(projectCell);
+        project = names[names.length - 1];
+        expect(names.slice(0, -1), project).toEqual(project === APPS ? ["apps", "web"] : ["backups"]);
+      }
+      const key = codes(credential)[0];
+      expect(codes(application)).toEqual([`plakar-staging-${key}`]);
+      (seen[project] ??= {})[key] = codes(sets);
+    }
+    expect(seen).toEqual(EXPECTED_PROJECTS);
+
+    // Apart: a table of its own after the projects' one.
+    const org = tableUnder(report, "Organization-wide grants (rules on all current and future projects):");
+    expect(org).toHaveLength(2);
+    expect(codes(org[0][0])).toEqual([ORG]);
+    expect(Object.fromEntries(org.map((r) => [codes(r[1])[0], codes(r[3])]))).toEqual(EXPECTED_ORGANIZATION);
+  });
+
+  it("says so when no rule is organization-wide", () => {
+    const report = renderMarkdown(planStack(baseConfig(), context()));
+    expect(report).toMatch(/Organization-wide grants \(rules on all current and future projects\):\n\nNone\./);
+    expect(accessByProject(planStack(baseConfig(), context())).organization).toEqual([]);
+  });
+
+  it("the table shows the same section, after the credentials", () => {
+    const offline = {
+      stack: "staging",
+      project: "p",
+      now: stackPlan.now,
+      resources: [],
+      outputs: {},
+      resolved: stackPlan,
+    };
+    const table = renderTable(offline as OfflinePlan);
+    const section = table.slice(table.indexOf("\nAccess by project\n") + 1);
+    expect(section.indexOf("Access by project")).toBe(0);
+    expect(table.indexOf("everywhere  [inventory]")).toBeLessThan(table.indexOf("\nAccess by project\n"));
+    const lines = section.split("\n");
+    const appsAt = lines.indexOf(`  apps, web (${APPS})`);
+    const backupsAt = lines.indexOf(`  backups (${BACKUPS})`);
+    const orgAt = lines.indexOf(`  all current and future projects of organization ${ORG}`);
+    expect([appsAt, backupsAt, orgAt].every((i) => i > 0)).toBe(true);
+    const block = (from: number, to: number) => lines.slice(from + 1, to).filter((l) => l.startsWith("    "));
+    const parse = (l: string) => {
+      const m = /^ {4}([a-z-]+) \(plakar-staging-\1\): (.*)$/.exec(l);
+      expect(m, l).not.toBeNull();
+      return [m![1], m![2].split(", ")];
+    };
+    expect(Object.fromEntries(block(appsAt, backupsAt).map(parse))).toEqual(EXPECTED_PROJECTS[APPS]);
+    expect(Object.fromEntries(block(backupsAt, orgAt).map(parse))).toEqual(EXPECTED_PROJECTS[BACKUPS]);
+    expect(Object.fromEntries(block(orgAt, lines.length).map(parse))).toEqual(EXPECTED_ORGANIZATION);
+  });
+
+  it("escapes what the config names: aliases with pipes, backticks, bidi and newlines", () => {
+    const hostile = "x|`y`*_<b>\u202e\n::error::z";
+    const tampered: StackPlan = { ...stackPlan, projects: { [hostile]: BACKUPS, apps: APPS, web: APPS } };
+    const report = renderMarkdown(tampered);
+    const row = report.split("\n").find((l) => l.includes(BACKUPS) && l.includes("x\\|"));
+    expect(row).toBeDefined();
+    // One code span, its fence longer than the backticks inside, the pipe escaped: the row keeps its 4 cells.
+    expect(row).toContain("``x\\|`y`*_<b>\\u202e\\n::error::z``");
+    expect(row!.slice(1, -1).split(/(?<!\\)\|/)).toHaveLength(4);
+    expect(report).not.toContain("\u202e");
+    expect(report.split("\n").some((l) => l.startsWith("::"))).toBe(false);
+
+    const offline = {
+      stack: "staging",
+      project: "p",
+      now: stackPlan.now,
+      resources: [],
+      outputs: {},
+      resolved: tampered,
+    };
+    const table = renderTable(offline as OfflinePlan);
+    expect(table).not.toContain("\u202e");
+    expect(table.split("\n").some((l) => l.startsWith("::"))).toBe(false);
+    expect(table).toContain(`  x|\`y\`*_<b>\\u202e\\n::error::z (${BACKUPS})`);
+  });
+
+  it("mdCode and mdText: nothing from the config can close a code span, split a cell or start a tag", () => {
+    expect(mdCode("plain")).toBe("`plain`");
+    expect(mdCode("a|b")).toBe("`a\\|b`");
+    expect(mdCode("a``b")).toBe("```a``b```");
+    expect(mdCode("`edge`")).toBe("`` `edge` ``");
+    expect(mdText("a|b`c*d_e<f>[g]~h&i\\")).toBe("a\\|b\\`c\\*d\\_e\\<f\\>\\[g\\]\\~h\\&i\\\\");
+    expect(mdText("new\nline")).toBe("new\\\\nline");
   });
 });

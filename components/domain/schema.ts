@@ -88,6 +88,58 @@ export const AdoptSchema = z.strictObject({
 /** Where a value Plakar asks for comes from. */
 export const PLAKAR_SOURCES = ["name", "projectId", "region", "accessKey", "secretKey", "fixed", "user"] as const;
 
+/** The configurations Plakar's own CLI keeps (`plakar source|store|destination add <name> <location> key=value...`). */
+export const PLAKAR_CLI_ROLES = ["source", "store", "destination"] as const;
+
+/** One `key=value` of a Plakar CLI configuration: where its value comes from, as for the form's fields. */
+const PlakarCliSettingSchema = z
+  .strictObject({
+    /** The option's key, as the integration reads it. */
+    key: z.string().regex(/^[a-z][a-z0-9_]*$/, { error: "must be an option key such as access_key" }),
+    /** Where the value comes from (`projectId`: the credential's only project, if it has one). */
+    from: z.enum(PLAKAR_SOURCES),
+    /** The value, for `from: fixed`. */
+    value: z.string().optional(),
+    /** What to type, when the stack cannot know the value. */
+    hint: z.string().optional(),
+  })
+  .refine((s) => s.from !== "fixed" || s.value !== undefined, {
+    error: 'value: required for "from: fixed"',
+  });
+
+/**
+ * What Plakar's own CLI takes for the use case: the integration (the package `plakar pkg add` installs), one
+ * connector per configuration it can be (a location each), and the options they share. Or, when the CLI has no
+ * counterpart (a Control Plane feature), why.
+ */
+export const PlakarCliSchema = z.union([
+  z.strictObject({
+    /** The Plakar package: `plakar pkg add <integration>`. */
+    integration: z.string().min(1),
+    connectors: z
+      .array(
+        z.strictObject({
+          /** Which configuration: source, store or destination. */
+          role: z.enum(PLAKAR_CLI_ROLES),
+          /** The location, with <placeholders> for what the user fills in. */
+          location: z.string().min(1),
+          /** What to put in place of the placeholders. */
+          hint: z.string().optional(),
+        }),
+      )
+      .min(1)
+      .refine((list) => new Set(list.map((c) => c.role)).size === list.length, {
+        error: "lists a role twice: one connector per role",
+      }),
+    /** The options, besides `location`, in the order the integration's documentation lists them. */
+    settings: z.array(PlakarCliSettingSchema).min(1),
+  }),
+  z.strictObject({
+    /** Why Plakar's CLI has no counterpart. */
+    none: z.string().min(1),
+  }),
+]);
+
 export const PresetSchema = z.strictObject({
   /** One line: what the use case does in Plakar. */
   description: z.string().min(1),
@@ -122,6 +174,8 @@ export const PresetSchema = z.strictObject({
         }),
       )
       .min(1),
+    /** What Plakar's own open-source CLI takes instead of the form (absent: not said). */
+    cli: PlakarCliSchema.optional(),
   }),
 });
 

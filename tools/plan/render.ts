@@ -1,10 +1,19 @@
 /**
  * Human views of an offline plan: a terminal table per credential (what will exist: application, policy, rules,
- * keys, tags, Plakar's form), and a Markdown access report for pull requests. Every view names the stack it planned.
+ * keys, tags, Plakar's form and Plakar's own CLI settings) and the access by project, and a Markdown access report
+ * for pull requests (the access matrix, the access by project, Plakar's CLI settings). Every view names the stack it
+ * planned. What comes from the config (aliases, names) is escaped: unprintable characters in every view, and in
+ * Markdown what would change the table or the text (`|`, backticks, emphasis, HTML).
  */
 import type { OfflinePlan } from "./offline";
+import { escapeUnprintable } from "../cli";
 import type { ApiKey } from "../../components/domain/keys";
-import type { PlakarFormField } from "../../components/domain/plakarForm";
+import {
+  cliCommand,
+  type PlakarCliConnector,
+  type PlakarCliSetting,
+  type PlakarFormField,
+} from "../../components/domain/plakarForm";
 import { DAY_MS, ROTATION_EPOCH_MS } from "../../components/domain/rotation";
 import type { Rule } from "../../components/domain/scope";
 import type { StackCredential, StackPlan } from "../../stack/credentials";
@@ -80,6 +89,136 @@ function deliveryText(c: Credential): string {
     : "stack outputs";
 }
 
+/** Where a CLI option's value comes from, in words: a value, a stack output, the delivered secret, or a hint. */
+function cliSettingText(c: Credential, s: PlakarCliSetting): string {
+  if (s.value !== undefined) return s.value;
+  if (s.from === "accessKey") return `pulumi stack output credentials: credentials.${c.key}.accessKey`;
+  if (s.from === "secretKey") {
+    return c.delivery
+      ? `secret ${c.delivery.fullPath}, field secret_key (<secret_id>#secret_key; never shown here)`
+      : `pulumi stack output --show-secrets credentials: credentials.${c.key}.secretKey`;
+  }
+  return s.hint ? `you type it: ${s.hint}` : "you type it";
+}
+
+/** Why a credential has no CLI configuration: its preset says the CLI has none, or it has no preset. */
+function noCliText(c: Credential): string {
+  if (c.plakar.cliNone) return c.plakar.cliNone;
+  return c.useCase === "custom"
+    ? "none: custom permission sets name no Plakar integration"
+    : `none: preset ${c.useCase} does not say what Plakar's CLI takes`;
+}
+
+/** Per configuration: the command that adds it, then where each option's value comes from. */
+function cliLines(c: Credential): string[] {
+  const connectors = c.plakar.cli ?? [];
+  if (connectors.length === 0) return [noCliText(c)];
+  return connectors.flatMap((k: PlakarCliConnector) => [
+    `${k.role} (integration ${k.integration}): ${cliCommand(k, (s) => s.value)}`,
+    ...(k.hint ? [`  location: ${k.hint}`] : []),
+    ...k.settings.map((s) => `  ${s.key}: ${cliSettingText(c, s)}`),
+  ]);
+}
+
+/** The permission sets one credential holds on a project (all its rules that name the project), or everywhere. */
+interface Holding {
+  readonly key: string;
+  readonly name: string;
+  readonly retired: boolean;
+  readonly sets: readonly string[];
+}
+
+interface ProjectAccess {
+  readonly id: string;
+  /** The aliases the stack's config gives this project (none when it names it only by ID). */
+  readonly aliases: readonly string[];
+  readonly holdings: readonly Holding[];
+}
+
+/** Rules on all current and future projects of the organization, by credential. */
+interface OrganizationAccess {
+  readonly organizationId: string;
+  readonly holdings: readonly Holding[];
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Who may do what in each project, from each credential's policy rules: per project (its aliases beside its ID),
+ * each credential and its permission sets there; the organization-wide rules apart.
+ */
+export function accessByProject(plan: StackPlan): {
+  readonly projects: readonly ProjectAccess[];
+  readonly organization: readonly OrganizationAccess[];
+} {
+  const aliasesOf = (id: string) =>
+    Object.entries(plan.projects)
+      .filter(([, pid]) => pid.toLowerCase() === id.toLowerCase())
+      .map(([alias]) => alias)
+      .sort(byText);
+  const projects = new Map<string, Map<string, { holding: Omit<Holding, "sets">; sets: Set<string> }>>();
+  const organization = new Map<string, Map<string, { holding: Omit<Holding, "sets">; sets: Set<string> }>>();
+  const add = (into: typeof projects, scope: string, holder: Omit<Holding, "sets">, sets: readonly string[]): void => {
+    const byCredential = into.get(scope) ?? new Map();
+    into.set(scope, byCredential);
+    const entry = byCredential.get(holder.key) ?? { holding: holder, sets: new Set<string>() };
+    byCredential.set(holder.key, entry);
+    for (const set of sets) entry.sets.add(set);
+  };
+  for (const sc of plan.credentials) {
+    const c = sc.resolved;
+    const holder = { key: sc.key, name: c.name, retired: sc.args.retire === true };
+    for (const rule of c.rules) {
+      if ("organizationId" in rule) add(organization, rule.organizationId, holder, rule.permissionSetNames);
+      else for (const id of rule.projectIds) add(projects, id.toLowerCase(), holder, rule.permissionSetNames);
+    }
+  }
+  const holdings = (byCredential: Map<string, { holding: Omit<Holding, "sets">; sets: Set<string> }>) =>
+    [...byCredential.values()]
+      .map(({ holding, sets }) => ({ ...holding, sets: [...sets].sort(byText) }))
+      .sort((a, b) => byText(a.key, b.key));
+  return {
+    projects: [...projects]
+      .map(([id, byCredential]) => ({ id, aliases: aliasesOf(id), holdings: holdings(byCredential) }))
+      // Declared aliases first, in order; projects named only by ID after them.
+      .sort((a, b) =>
+        a.aliases.length === 0 || b.aliases.length === 0
+          ? b.aliases.length - a.aliases.length || byText(a.id, b.id)
+          : byText(a.aliases[0], b.aliases[0]) || byText(a.id, b.id),
+      ),
+    organization: [...organization]
+      .map(([organizationId, byCredential]) => ({ organizationId, holdings: holdings(byCredential) }))
+      .sort((a, b) => byText(a.organizationId, b.organizationId)),
+  };
+}
+
+const ORGANIZATION_WIDE = "all current and future projects of organization";
+
+function holdingText(h: Holding): string {
+  return `${h.key} (${h.name})${h.retired ? " [retired]" : ""}: ${h.sets.join(", ")}`;
+}
+
+/** The access by project as the table shows it, every config-given text escaped. */
+function accessTable(plan: StackPlan): string[] {
+  const access = accessByProject(plan);
+  const lines = ["Access by project"];
+  for (const p of access.projects) {
+    const aliases = p.aliases.map(escapeUnprintable).join(", ");
+    lines.push(`  ${aliases ? `${aliases} (${p.id})` : p.id}`);
+    for (const h of p.holdings) lines.push(`    ${escapeUnprintable(holdingText(h))}`);
+  }
+  if (access.projects.length === 0) lines.push("  no rule names a project");
+  lines.push("Organization-wide grants (rules on all projects)");
+  for (const o of access.organization) {
+    lines.push(`  ${ORGANIZATION_WIDE} ${o.organizationId}`);
+    for (const h of o.holdings) lines.push(`    ${escapeUnprintable(holdingText(h))}`);
+  }
+  if (access.organization.length === 0) lines.push("  none");
+  return lines;
+}
+
 const LABEL_WIDTH = 18;
 
 export function renderTable(result: OfflinePlan): string {
@@ -91,7 +230,10 @@ export function renderTable(result: OfflinePlan): string {
   ];
   const row = (label: string, values: string | readonly string[]) => {
     const list = typeof values === "string" ? [values] : values;
-    list.forEach((v, i) => lines.push(`  ${(i === 0 ? label : "").padEnd(LABEL_WIDTH)}${v}`.trimEnd()));
+    // Values hold the config's own text (aliases, names): unprintable characters never reach the terminal.
+    list.forEach((v, i) =>
+      lines.push(`  ${(i === 0 ? label : "").padEnd(LABEL_WIDTH)}${escapeUnprintable(v)}`.trimEnd()),
+    );
   };
   for (const c of credentialsOf(plan)) {
     lines.push(`${c.key}  [${c.useCase}]`);
@@ -108,8 +250,10 @@ export function renderTable(result: OfflinePlan): string {
       `integration ${c.plakar.integration}, fields:`,
       ...c.plakar.fields.map((f) => `  ${f.label}: ${fieldText(c, f)}`),
     ]);
+    row("plakar CLI", cliLines(c));
     lines.push("");
   }
+  lines.push(...accessTable(plan), "");
   const counts = new Map<string, number>();
   for (const r of result.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   const protectedCount = result.resources.filter((r) => r.protect).length;
@@ -124,12 +268,93 @@ function md(text: string): string {
   return text.replace(/\|/g, "\\|");
 }
 
+/** Text from the config as Markdown text: unprintable characters escaped, then every character Markdown acts on. */
+export function mdText(text: string): string {
+  return escapeUnprintable(text).replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Text as a Markdown code span in a table cell: unprintable characters escaped, `|` escaped (GitHub's tables split
+ * cells on it, even in code), and a fence longer than any run of backticks inside, so none can close it.
+ */
+export function mdCode(text: string): string {
+  const body = escapeUnprintable(text).replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = body.startsWith("`") || body.endsWith("`") ? " " : "";
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+function mdProject(p: ProjectAccess): string {
+  return [...p.aliases.map(mdCode), mdCode(p.id)].join(" ");
+}
+
+function mdHolding(h: Holding): [string, string, string] {
+  return [`${mdCode(h.key)}${h.retired ? " (retired)" : ""}`, mdCode(h.name), h.sets.map(mdCode).join("<br>")];
+}
+
+/** The access by project: one row per project and credential; the organization-wide rules in a table of their own. */
+function mdAccessByProject(plan: StackPlan): string[] {
+  const access = accessByProject(plan);
+  const lines = ["", "#### Access by project", ""];
+  if (access.projects.length === 0) lines.push("No rule names a project.");
+  else {
+    lines.push("| Project | Credential | Application | Permission sets |", "|---|---|---|---|");
+    for (const p of access.projects) {
+      p.holdings.forEach((h, i) => lines.push(`| ${i === 0 ? mdProject(p) : ""} | ${mdHolding(h).join(" | ")} |`));
+    }
+  }
+  lines.push("", "Organization-wide grants (rules on all current and future projects):", "");
+  if (access.organization.length === 0) lines.push("None.");
+  else {
+    lines.push("| Organization | Credential | Application | Permission sets |", "|---|---|---|---|");
+    for (const o of access.organization) {
+      o.holdings.forEach((h, i) =>
+        lines.push(`| ${i === 0 ? mdCode(o.organizationId) : ""} | ${mdHolding(h).join(" | ")} |`),
+      );
+    }
+  }
+  return lines;
+}
+
+/** Plakar's own CLI: per credential and configuration, the location and where each option's value comes from. */
+function mdPlakarCli(plan: StackPlan): string[] {
+  const lines = [
+    "",
+    "#### Plakar CLI",
+    "",
+    "What Plakar's own CLI takes: `plakar <role> add <name> <location> key=value...`. Secret keys are read where the option says, never shown.",
+    "",
+    "| Credential | Role | Integration | Location | Options |",
+    "|---|---|---|---|---|",
+  ];
+  for (const c of credentialsOf(plan)) {
+    const connectors = c.plakar.cli ?? [];
+    if (connectors.length === 0) {
+      lines.push(`| ${mdCode(c.key)} | - | - | - | ${mdText(noCliText(c))} |`);
+      continue;
+    }
+    for (const k of connectors) {
+      const location = `${mdCode(k.location)}${k.hint ? `<br>${mdText(k.hint)}` : ""}`;
+      const options = k.settings.map((s) => `${mdCode(s.key)}: ${mdCliSetting(c, s)}`).join("<br>");
+      lines.push(`| ${mdCode(c.key)} | ${k.role} | ${mdCode(k.integration)} | ${location} | ${options} |`);
+    }
+  }
+  return lines;
+}
+
+function mdCliSetting(c: Credential, s: PlakarCliSetting): string {
+  if (s.value !== undefined) return mdCode(s.value);
+  if (s.from === "accessKey" || s.from === "secretKey") return mdCode(cliSettingText(c, s));
+  return mdText(cliSettingText(c, s));
+}
+
 function mdScope(c: Credential, rule: Rule): string {
   if ("organizationId" in rule) return "**all projects** (`*`)";
   return rule.projectIds
     .map((id) => {
       const ref = c.projects === "*" ? undefined : c.projects.find((p) => p.id.toLowerCase() === id.toLowerCase());
-      return ref ? `${ref.label} \`${id}\`` : `\`${id}\``;
+      return ref ? `${mdText(ref.label)} \`${id}\`` : `\`${id}\``;
     })
     .join("<br>");
 }
@@ -147,18 +372,20 @@ export function renderMarkdown(plan: StackPlan): string {
   for (const c of credentialsOf(plan)) {
     let expiry = `${c.keys.current.expiresAt.slice(0, 10)} (${daysLeft(c.keys.current.expiresAt, plan.now)} d; ${c.expiry.kind === "rotation" ? `rotates every ${c.expiry.rotateEveryDays} d` : "pinned"})`;
     if (c.keys.previous) expiry += `<br>previous: ${c.keys.previous.expiresAt.slice(0, 10)}`;
-    const preferred = c.preferredProject ? `${c.preferredProject.label} \`${c.preferredProject.id}\`` : "-";
+    const preferred = c.preferredProject ? `${mdText(c.preferredProject.label)} \`${c.preferredProject.id}\`` : "-";
+    // The aliases are the config's own text: escaped as Markdown text, after which nothing else may escape them.
     const delivery = c.delivery
-      ? `Secret Manager \`${c.delivery.fullPath}\` (${c.delivery.project.label}, ${c.delivery.region})`
+      ? `Secret Manager \`${md(c.delivery.fullPath)}\` (${mdText(c.delivery.project.label)}, ${c.delivery.region})`
       : "stack outputs";
     c.rules.forEach((rule, i) => {
       const sets = rule.permissionSetNames.map((s) => `\`${s}\``).join("<br>");
       const first = i === 0;
       lines.push(
-        `| \`${c.key}\` | \`${md(c.name)}\` | ${c.useCase} | ${mdScope(c, rule)} | ${sets} | ${first ? expiry : ""} | ${first ? preferred : ""} | ${first ? md(delivery) : ""} |`,
+        `| \`${c.key}\` | \`${md(c.name)}\` | ${c.useCase} | ${mdScope(c, rule)} | ${sets} | ${first ? expiry : ""} | ${first ? preferred : ""} | ${first ? delivery : ""} |`,
       );
     });
   }
+  lines.push(...mdAccessByProject(plan), ...mdPlakarCli(plan));
   return lines.join("\n") + "\n";
 }
 
