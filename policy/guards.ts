@@ -1,5 +1,5 @@
 /**
- * The pack's own rules, beside those of ../domain/rules.ts: pure functions over plain properties (`UNKNOWN` for a
+ * The pack's own rules, beside those of ./rules.ts: pure functions over plain properties (`UNKNOWN` for a
  * value unknown during preview, which never raises a violation), configured through the pack's config.
  */
 import { DEFAULT_MAX_LIFETIME_DAYS, MAX_DAYS } from "../components/domain/constants";

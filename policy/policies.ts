@@ -1,7 +1,7 @@
 /**
- * The policies of the pack, wired to the pure rules of ../domain/rules.ts. Kept apart from index.ts, which only serves
- * them, so that tests can call every policy's validation with hand-made arguments (importing index.ts would start the
- * pack's gRPC server).
+ * The policies of the pack, wired to the pure rules of ./rules.ts and ./guards.ts. Kept apart from index.ts, which only
+ * serves them, so that tests can call every policy's validation with hand-made arguments (importing index.ts would
+ * start the pack's gRPC server).
  *
  * @pulumi/policy hands a policy the resource's properties wrapped in a proxy that throws when code reads a value that
  * is unknown during preview (which would turn the whole policy into a "can't run during preview" warning).
@@ -21,17 +21,25 @@ import {
   API_KEY_KEYS,
   type ApiKeyProps,
   apiKeyExpiryViolations,
+  GROUP_KEYS,
+  GROUP_MEMBERSHIP_KEYS,
+  type GroupMembershipProps,
+  type GroupProps,
+  groupApplicationViolations,
   IAM_POLICY_KEYS,
   type IamPolicyProps,
+  keyApplicationViolations,
   keyDefaultProjectViolations,
+  membershipApplicationViolations,
   organizationScopedSetViolations,
   principalViolations,
   ruleScopeViolations,
+  type StackApplication,
   UNKNOWN,
   uncataloguedSetViolations,
 } from "./rules";
 import { keyLifetimeViolations, maxLifetimeDaysOf, organizationWideRuleViolations, stackOfUrn } from "./guards";
-import { API_KEY_TYPES, IAM_POLICY_TYPES } from "./types";
+import { API_KEY_TYPES, APPLICATION_TYPES, GROUP_MEMBERSHIP_TYPES, GROUP_TYPES, IAM_POLICY_TYPES } from "./types";
 import { DEFAULT_MAX_LIFETIME_DAYS, MAX_DAYS } from "../components/domain/constants";
 
 /** The pack's name, as `pulumi preview` reports it. */
@@ -78,6 +86,8 @@ export function plainProps(props: unknown, keys: readonly string[]): Record<stri
 
 const policyProps = (props: unknown) => plainProps(props, IAM_POLICY_KEYS) as IamPolicyProps;
 const keyProps = (props: unknown) => plainProps(props, API_KEY_KEYS) as ApiKeyProps;
+const membershipProps = (props: unknown) => plainProps(props, GROUP_MEMBERSHIP_KEYS) as GroupMembershipProps;
+const groupProps = (props: unknown) => plainProps(props, GROUP_KEYS) as GroupProps;
 
 /**
  * Resource validation on the inputs of every type in `types` (current and deprecated tokens alike): one violation per
@@ -124,6 +134,23 @@ export function policiesOfKey(
         [...urnsOf(resource.propertyDependencies?.applicationId)].some((urn) => applicationFrom.has(urn)),
     )
     .map(({ props }) => props);
+}
+
+/**
+ * The application resources among a stack policy's resources (current and deprecated tokens), with their `id`
+ * output. The resources are those the program registers: @pulumi/policy's server (server.js, analyzeStack) drops
+ * dependencies on anything else, and the engine sends no resource the program only reads.
+ */
+export function stackApplications(resources: readonly PolicyResource[]): StackApplication[] {
+  return resources
+    .filter((r) => APPLICATION_TYPES.includes(r.type))
+    .map((r) => ({ urn: r.urn, name: r.name, id: plainProps(r.props, ["id"]).id as StackApplication["id"] }));
+}
+
+/** The URNs a property of `resource` was computed from (the engine's property dependencies). */
+function dependenciesOf(resource: PolicyResource, property: string): string[] {
+  const deps = resource.propertyDependencies ?? {};
+  return Object.prototype.hasOwnProperty.call(deps, property) ? (deps[property] ?? []).map((d) => d.urn) : [];
 }
 
 /** Every policy of the pack, mandatory. `now` is the clock of the key lifetime policy. */
@@ -207,5 +234,37 @@ export function buildPolicies(catalog: Catalog, now: () => Date = () => new Date
       }
     },
   };
-  return [...policyChecks, objectStorageKeys];
+  const keysOnOwnApplications: StackValidationPolicy = {
+    name: "iam-api-key-own-application",
+    description:
+      "An IAM API key belongs to an application of this stack: its applicationId is the ID of an application resource the program manages (no key on another application or on a user).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+      const applications = stackApplications(args.resources);
+      for (const key of args.resources.filter((r) => API_KEY_TYPES.includes(r.type))) {
+        const from = dependenciesOf(key, "applicationId");
+        for (const message of keyApplicationViolations(keyProps(key.props), from, applications)) {
+          reportViolation(message, key.urn);
+        }
+      }
+    },
+  };
+  const noGroupMembers: StackValidationPolicy = {
+    name: "iam-application-not-in-group",
+    description:
+      "No application of this stack is added to an IAM group, by a group membership (applicationId) or by a group's applicationIds: a group's policies would grant it more than its own.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+      const applications = stackApplications(args.resources);
+      for (const r of args.resources) {
+        const messages = GROUP_MEMBERSHIP_TYPES.includes(r.type)
+          ? membershipApplicationViolations(membershipProps(r.props), applications)
+          : GROUP_TYPES.includes(r.type)
+            ? groupApplicationViolations(groupProps(r.props), applications)
+            : [];
+        for (const message of messages) reportViolation(message, r.urn);
+      }
+    },
+  };
+  return [...policyChecks, objectStorageKeys, keysOnOwnApplications, noGroupMembers];
 }

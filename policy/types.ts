@@ -3,7 +3,7 @@
  * @pulumiverse/scaleway registers, current and deprecated. The deprecated `scaleway:index/iam*` classes take the
  * same inputs under another token, so a policy that knew only `scaleway:iam/...` could be walked around with
  * `new scaleway.IamApiKey(...)`. test/policy.test.ts reads every class's `__pulumiType` from the package and fails
- * when a token is missing.
+ * when a token is missing from ALL_IAM_TYPES.
  */
 import { IAM_TYPES } from "../components/domain/constants";
 
@@ -16,9 +16,21 @@ export const API_KEY_TYPES: readonly string[] = IAM_TYPES.apiKey;
 /** Applications: the principals of Plakar's policies and the owners of its keys. */
 export const APPLICATION_TYPES: readonly string[] = IAM_TYPES.application;
 
-/** The provider's other IAM types: no rule of the pack applies to them (yet; groups and memberships: see policies). */
-export const OTHER_IAM_TYPES: readonly string[] = [
-  ...IAM_TYPES.group,
-  ...IAM_TYPES.groupMembership,
-  ...IAM_TYPES.other,
+/** Groups: their `applicationIds` make applications members. */
+export const GROUP_TYPES: readonly string[] = IAM_TYPES.group;
+
+/** Group memberships: one user or application added to a group. */
+export const GROUP_MEMBERSHIP_TYPES: readonly string[] = IAM_TYPES.groupMembership;
+
+/** The provider's other IAM types: they grant nothing by themselves, and no rule of the pack applies to them. */
+export const OTHER_IAM_TYPES: readonly string[] = IAM_TYPES.other;
+
+/** Every IAM token, each in exactly one of the lists above. */
+export const ALL_IAM_TYPES: readonly string[] = [
+  ...IAM_POLICY_TYPES,
+  ...API_KEY_TYPES,
+  ...APPLICATION_TYPES,
+  ...GROUP_TYPES,
+  ...GROUP_MEMBERSHIP_TYPES,
+  ...OTHER_IAM_TYPES,
 ];

@@ -25,17 +25,38 @@ import { loadCatalog } from "../components/domain/catalog";
 import {
   API_KEY_TYPE,
   apiKeyExpiryViolations,
+  groupApplicationViolations,
+  keyApplicationViolations,
   keyDefaultProjectViolations,
+  matchApplication,
+  membershipApplicationViolations,
   organizationScopedSetViolations,
   POLICY_TYPE,
   principalViolations,
+  quoted,
   ruleScopeViolations,
+  type StackApplication,
   UNKNOWN,
   uncataloguedSetViolations,
 } from "../policy/rules";
-import { buildPolicies, isUnknownValueError, PACK_NAME, plainProps, toPlain } from "../policy/policies";
+import {
+  buildPolicies,
+  isUnknownValueError,
+  PACK_NAME,
+  plainProps,
+  stackApplications,
+  toPlain,
+} from "../policy/policies";
 import { DEFAULT_MAX_LIFETIME_DAYS, keyLifetimeViolations, organizationWideRuleViolations } from "../policy/guards";
-import { API_KEY_TYPES, APPLICATION_TYPES, IAM_POLICY_TYPES, OTHER_IAM_TYPES } from "../policy/types";
+import {
+  ALL_IAM_TYPES,
+  API_KEY_TYPES,
+  APPLICATION_TYPES,
+  GROUP_MEMBERSHIP_TYPES,
+  GROUP_TYPES,
+  IAM_POLICY_TYPES,
+  OTHER_IAM_TYPES,
+} from "../policy/types";
 
 const ROOT = path.join(__dirname, "..");
 const catalog = loadCatalog();
@@ -170,13 +191,22 @@ function stackArgs(resources: PolicyResource[]): StackValidationArgs {
   };
 }
 
-/** The violations the Object Storage stack policy reports, as "<resource name>: <message>". */
-async function checkStack(nodes: readonly Node[]): Promise<string[]> {
+/** The violations one stack policy (by default the Object Storage one) reports, as "<resource name>: <message>". */
+async function checkStack(nodes: readonly Node[], name = "iam-object-storage-key-default-project"): Promise<string[]> {
   const resources = stackResources(nodes);
   const out: string[] = [];
-  await stackPolicy("iam-object-storage-key-default-project").validateStack(stackArgs(resources), (message, urn) =>
+  await stackPolicy(name).validateStack(stackArgs(resources), (message, urn) =>
     out.push(`${resources.find((r) => r.urn === urn)?.name ?? "(stack)"}: ${message}`),
   );
+  return out;
+}
+
+/** Every stack policy of the pack on `nodes`, as "<policy> <resource name>: <message>". */
+async function checkAllStackPolicies(nodes: readonly Node[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of policies) {
+    if ("validateStack" in p) out.push(...(await checkStack(nodes, p.name)).map((m) => `${p.name} ${m}`));
+  }
   return out;
 }
 
@@ -188,7 +218,7 @@ const goodPolicy = { name: "plakar-staging-buckets", organizationId: ORG, applic
 const goodKey = { applicationId: APP_ID, expiresAt: EXPIRES, defaultProjectId: BACKUPS, description: "Plakar buckets" };
 
 describe("the pack", () => {
-  it("has the eight policies of the issues, all mandatory, with unique names and descriptions", () => {
+  it("has the ten policies of the issues, all mandatory, with unique names and descriptions", () => {
     expect(PACK_NAME).toBe("plakar-scaleway-iam");
     expect(policies.map((p) => p.name)).toEqual([
       "iam-policy-has-principal",
@@ -199,7 +229,10 @@ describe("the pack", () => {
       "iam-api-key-max-lifetime",
       "iam-policy-no-organization-wide-rules",
       "iam-object-storage-key-default-project",
+      "iam-api-key-own-application",
+      "iam-application-not-in-group",
     ]);
+    expect(new Set(policies.map((p) => p.description)).size).toBe(policies.length);
     for (const p of policies) {
       expect(p.enforcementLevel, p.name).toBe("mandatory");
       expect(p.description.length, p.name).toBeGreaterThan(10);
@@ -224,9 +257,21 @@ describe("the pack", () => {
         if (token && /^scaleway:(iam\/|index\/iam)/.test(token)) tokens.add(token);
       }
     }
-    const listed = [...IAM_POLICY_TYPES, ...API_KEY_TYPES, ...APPLICATION_TYPES, ...OTHER_IAM_TYPES];
+    const listed = [
+      ...IAM_POLICY_TYPES,
+      ...API_KEY_TYPES,
+      ...APPLICATION_TYPES,
+      ...GROUP_TYPES,
+      ...GROUP_MEMBERSHIP_TYPES,
+      ...OTHER_IAM_TYPES,
+    ];
     expect(new Set(listed).size).toBe(listed.length);
     expect([...tokens].sort()).toEqual([...listed].sort());
+    expect([...ALL_IAM_TYPES].sort()).toEqual([...listed].sort());
+    expect(pulumiTypeOf(scaleway.iam.Group)).toBe(GROUP_TYPES[0]);
+    expect(pulumiTypeOf(scaleway.iam.GroupMembership)).toBe(GROUP_MEMBERSHIP_TYPES[0]);
+    expect(pulumiTypeOf(scaleway.IamGroup)).toBe("scaleway:index/iamGroup:IamGroup");
+    expect(pulumiTypeOf(scaleway.IamGroupMembership)).toBe("scaleway:index/iamGroupMembership:IamGroupMembership");
     expect(pulumiTypeOf(scaleway.IamPolicy)).toBe("scaleway:index/iamPolicy:IamPolicy");
     expect(pulumiTypeOf(scaleway.IamApiKey)).toBe("scaleway:index/iamApiKey:IamApiKey");
     expect(pulumiTypeOf(scaleway.IamApplication)).toBe("scaleway:index/iamApplication:IamApplication");
@@ -531,6 +576,246 @@ describe("iam-object-storage-key-default-project", () => {
   });
 });
 
+/** An application ID that is none of the stack's: made by hand, or by another stack. */
+const FOREIGN_APP = "7f8a9b0c-1d2e-4f3a-9b4c-5d6e7f8a9b0c";
+const OTHER_APP_ID = "9b0c1d2e-3f4a-4b5c-8d6e-7f8a9b0c1d2e";
+const GROUP_ID = "2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b";
+const USER_ID = "3f4a5b6c-7d8e-4f9a-8b0c-2d3e4f5a6b7c";
+const [APPLICATION, DEPRECATED_APPLICATION] = APPLICATION_TYPES;
+const [API_KEY, DEPRECATED_API_KEY] = API_KEY_TYPES;
+const [GROUP, DEPRECATED_GROUP] = GROUP_TYPES;
+const [MEMBERSHIP, DEPRECATED_MEMBERSHIP] = GROUP_MEMBERSHIP_TYPES;
+
+/** An application resource as AnalyzeStack sends it: its outputs, `id` included (U while it is to be created). */
+const application = (id: unknown = APP_ID, name = "buckets-app", type = APPLICATION): Node => ({
+  type,
+  name,
+  props: { name: `plakar-staging-${name}`, organizationId: ORG, id },
+});
+
+describe("iam-api-key-own-application", () => {
+  const name = "iam-api-key-own-application";
+  /** A key as the components declare it: its applicationId computed from its application's `id`. */
+  const key = (props: Record<string, unknown> = {}, from = ["buckets-app"], type = API_KEY): Node => ({
+    type,
+    name: "buckets-key",
+    props: { ...goodKey, ...props },
+    propertyDependencies: { applicationId: from },
+  });
+
+  it("accepts a key on an application of the stack, matched by ID (whatever the case), with or without dependencies", async () => {
+    expect(await checkStack([application(), key()], name)).toEqual([]);
+    expect(await checkStack([application(), key({}, [])], name)).toEqual([]);
+    expect(await checkStack([application(), key({ applicationId: APP_ID.toUpperCase() }, [])], name)).toEqual([]);
+    const two = [application(), application(OTHER_APP_ID, "inventory-app"), key({ applicationId: OTHER_APP_ID }, [])];
+    expect(await checkStack(two, name)).toEqual([]);
+  });
+
+  it("refuses a key on a foreign application ID, reported on the key and naming the ID", async () => {
+    expect(await checkStack([application(), key({ applicationId: FOREIGN_APP }, [])], name)).toEqual([
+      `buckets-key: applicationId "${FOREIGN_APP}" is not an application of this stack: keys may only be issued to the applications the program manages (declare the application in the stack, or take it over with a credential's adopt)`,
+    ]);
+    // In a stack without any application (an application only read with Application.get is not among the resources).
+    expect(await checkStack([key({ applicationId: FOREIGN_APP }, [])], name)).toHaveLength(1);
+    // Computed from the stack's application, whose ID is known, and yet another one.
+    expect(await checkStack([application(), key({ applicationId: FOREIGN_APP })], name)).toHaveLength(1);
+  });
+
+  it("refuses a key on a user, and a key that names no application", async () => {
+    const { applicationId: _drop, ...noApp } = goodKey;
+    expect(await checkStack([application(), { ...key({}, []), props: { ...noApp, userId: USER_ID } }], name)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^buckets-key: the API key belongs to user "${USER_ID}": keys of this stack belong to its own applications`,
+        ),
+      ),
+    ]);
+    // Even beside an applicationId of ours (the provider refuses both; the pack refuses the user).
+    expect(await checkStack([application(), key({ userId: USER_ID })], name)).toHaveLength(1);
+    expect(await checkStack([application(), { ...key({}, []), props: noApp }], name)).toEqual([
+      "buckets-key: the API key names no application: set applicationId to the ID of one of the stack's applications",
+    ]);
+    expect(await checkStack([application(), key({ applicationId: "", userId: "" })], name)).toHaveLength(1);
+  });
+
+  it("does not judge what is unknown during preview, but still refuses a known foreign ID", async () => {
+    // First preview: the application is to be created, so its ID and the key's applicationId are unknown.
+    expect(await checkStack([application(U), key({ applicationId: U })], name)).toEqual([]);
+    // A known value computed from an application whose ID is not known yet (outputs without an id) is left for up.
+    const { id: _id, ...withoutId } = application().props;
+    expect(
+      await checkStack([{ ...application(), props: withoutId }, key({ applicationId: FOREIGN_APP })], name),
+    ).toEqual([]);
+    expect(await checkStack([application(U), key({ applicationId: FOREIGN_APP })], name)).toEqual([]);
+    // A literal ID no application of the stack can have: refused while the stack's applications are still unknown.
+    expect(await checkStack([application(U), key({ applicationId: FOREIGN_APP }, [])], name)).toHaveLength(1);
+    const { applicationId: _drop, ...noApp } = goodKey;
+    expect(await checkStack([application(), { ...key({}, []), props: { ...noApp, userId: U } }], name)).toEqual([]);
+  });
+
+  it("holds the deprecated tokens to the same rule", async () => {
+    const oldApp = application(APP_ID, "buckets-app", DEPRECATED_APPLICATION);
+    expect(await checkStack([oldApp, key({}, [], DEPRECATED_API_KEY)], name)).toEqual([]);
+    expect(await checkStack([oldApp, key({ applicationId: FOREIGN_APP }, [], DEPRECATED_API_KEY)], name)).toEqual([
+      expect.stringMatching(/^buckets-key: applicationId "7f8a9b0c-[^"]+" is not an application of this stack/),
+    ]);
+    expect(await checkStack([oldApp, key({ userId: USER_ID }, [], DEPRECATED_API_KEY)], name)).toHaveLength(1);
+  });
+});
+
+describe("iam-application-not-in-group", () => {
+  const name = "iam-application-not-in-group";
+  const membership = (props: Record<string, unknown>, type = MEMBERSHIP, from: string[] = []): Node => ({
+    type,
+    name: "join",
+    props: { groupId: GROUP_ID, ...props },
+    propertyDependencies: { applicationId: from },
+  });
+  const group = (applicationIds: unknown, type = GROUP, extra: Record<string, unknown> = {}): Node => ({
+    type,
+    name: "team",
+    props: { name: "team", applicationIds, ...extra },
+  });
+
+  it("refuses a membership that adds an application of the stack to a group, reported on the membership", async () => {
+    expect(
+      await checkStack([application(), membership({ applicationId: APP_ID }, MEMBERSHIP, ["buckets-app"])], name),
+    ).toEqual([
+      `join: adds application "buckets-app" (${APP_ID}) of this stack to group "${GROUP_ID}": the group's policies would grant it rights beyond its own policy; remove the membership`,
+    ]);
+    expect(
+      await checkStack([application(), membership({ applicationId: ` ${APP_ID.toUpperCase()}` })], name),
+    ).toHaveLength(1);
+  });
+
+  it("refuses a group whose applicationIds list an application of the stack, naming the index", async () => {
+    const apps = [application(), application(OTHER_APP_ID, "inventory-app")];
+    expect(await checkStack([...apps, group([FOREIGN_APP, OTHER_APP_ID, APP_ID])], name)).toEqual([
+      expect.stringMatching(
+        /^team: applicationIds\[1\] is application "inventory-app" \(9b0c1d2e-[^)]+\) of this stack: the group's policies would grant it rights beyond its own policy/,
+      ),
+      expect.stringMatching(/^team: applicationIds\[2\] is application "buckets-app" /),
+    ]);
+    // externalMembership makes the provider ignore the list, but the program still declares the application a member.
+    expect(await checkStack([...apps, group([APP_ID], GROUP, { externalMembership: true })], name)).toHaveLength(1);
+  });
+
+  it("accepts memberships and groups of other applications and of users", async () => {
+    expect(
+      await checkStack(
+        [
+          application(),
+          membership({ applicationId: FOREIGN_APP }),
+          membership({ userId: USER_ID }),
+          group([FOREIGN_APP], GROUP, { userIds: [USER_ID] }),
+          group([]),
+          group(undefined),
+        ],
+        name,
+      ),
+    ).toEqual([]);
+  });
+
+  it("holds the deprecated tokens to the same rule", async () => {
+    const oldApp = application(APP_ID, "buckets-app", DEPRECATED_APPLICATION);
+    expect(await checkStack([oldApp, membership({ applicationId: APP_ID }, DEPRECATED_MEMBERSHIP)], name)).toEqual([
+      expect.stringMatching(/^join: adds application "buckets-app"/),
+    ]);
+    expect(await checkStack([oldApp, group([APP_ID], DEPRECATED_GROUP)], name)).toEqual([
+      expect.stringMatching(/^team: applicationIds\[0\] is application "buckets-app"/),
+    ]);
+    expect(await checkStack([application(), group([APP_ID], DEPRECATED_GROUP)], name)).toHaveLength(1);
+  });
+
+  it("does not judge what is unknown during preview", async () => {
+    expect(
+      await checkStack([application(U), membership({ applicationId: U }, MEMBERSHIP, ["buckets-app"])], name),
+    ).toEqual([]);
+    expect(await checkStack([application(), membership({ applicationId: U })], name)).toEqual([]);
+    expect(await checkStack([application(), group(U)], name)).toEqual([]);
+    expect(await checkStack([application(), group([U, FOREIGN_APP])], name)).toEqual([]);
+    expect(await checkStack([application(U), group([APP_ID])], name)).toEqual([]);
+    // What is known is still judged beside what is not.
+    expect(await checkStack([application(), group([U, APP_ID])], name)).toHaveLength(1);
+  });
+
+  it("leaves keys to iam-api-key-own-application, and groups to this policy only", async () => {
+    const nodes = [
+      application(),
+      group([APP_ID]),
+      { type: API_KEY, name: "k", props: { ...goodKey, applicationId: FOREIGN_APP } },
+    ];
+    expect(await checkAllStackPolicies(nodes)).toEqual([
+      expect.stringMatching(/^iam-api-key-own-application k: applicationId "7f8a9b0c/),
+      expect.stringMatching(/^iam-application-not-in-group team: applicationIds\[0\]/),
+    ]);
+  });
+});
+
+describe("the stack rules, called directly", () => {
+  const ours: StackApplication = { urn: "urn:a", name: "a", id: APP_ID };
+  const pending: StackApplication = { urn: "urn:b", name: "b", id: UNKNOWN };
+
+  it("match an application ID against the stack's applications", () => {
+    expect(matchApplication(APP_ID, [], [ours])).toEqual({ kind: "ours", application: ours });
+    expect(matchApplication(FOREIGN_APP, [], [ours, pending])).toEqual({ kind: "foreign", id: FOREIGN_APP });
+    expect(matchApplication(FOREIGN_APP, ["urn:b"], [ours, pending])).toEqual({ kind: "undetermined" });
+    // A dependency on an application whose ID is known does not excuse another ID.
+    expect(matchApplication(FOREIGN_APP, ["urn:a"], [ours])).toEqual({ kind: "foreign", id: FOREIGN_APP });
+    expect(matchApplication(UNKNOWN, [], [ours])).toEqual({ kind: "undetermined" });
+    for (const none of [undefined, null, "", "  "])
+      expect(matchApplication(none, [], [ours])).toEqual({ kind: "none" });
+    // An application whose ID is empty matches nothing.
+    expect(matchApplication("", [], [{ urn: "urn:c", name: "c", id: "" }])).toEqual({ kind: "none" });
+    expect(matchApplication(APP_ID, [], [{ urn: "urn:c", name: "c", id: "" }])).toEqual({
+      kind: "foreign",
+      id: APP_ID,
+    });
+  });
+
+  it("judge keys, memberships and groups on plain props", () => {
+    expect(keyApplicationViolations({ applicationId: APP_ID }, [], [ours])).toEqual([]);
+    expect(keyApplicationViolations({ applicationId: FOREIGN_APP }, [], [ours])).toHaveLength(1);
+    expect(keyApplicationViolations({ applicationId: UNKNOWN }, [], [])).toEqual([]);
+    expect(keyApplicationViolations({ userId: USER_ID }, [], [ours])).toHaveLength(1);
+    expect(keyApplicationViolations({ userId: UNKNOWN }, [], [ours])).toEqual([]);
+    expect(keyApplicationViolations({}, [], [ours])).toHaveLength(1);
+    expect(membershipApplicationViolations({ applicationId: APP_ID, groupId: GROUP_ID }, [ours])).toEqual([
+      expect.stringMatching(new RegExp(`^adds application "a" \\(${APP_ID}\\) of this stack to group "${GROUP_ID}"`)),
+    ]);
+    expect(membershipApplicationViolations({ applicationId: APP_ID, groupId: UNKNOWN }, [ours])).toEqual([
+      expect.stringMatching(/ of this stack to a group: /),
+    ]);
+    expect(membershipApplicationViolations({ applicationId: FOREIGN_APP }, [ours])).toEqual([]);
+    expect(groupApplicationViolations({ applicationIds: [APP_ID, APP_ID] }, [ours])).toHaveLength(2);
+    expect(groupApplicationViolations({ applicationIds: null }, [ours])).toEqual([]);
+  });
+
+  it("read each application's id from the proxied outputs, UNKNOWN while it is to be created", () => {
+    const resources = stackResources([
+      application(),
+      application(U, "new-app"),
+      application(APP_ID, "old-app", DEPRECATED_APPLICATION),
+      { type: API_KEY, name: "k", props: goodKey },
+      { type: GROUP, name: "g", props: { id: GROUP_ID } },
+    ]);
+    expect(stackApplications(resources)).toEqual([
+      { urn: urnOf(APPLICATION, "buckets-app"), name: "buckets-app", id: APP_ID },
+      { urn: urnOf(APPLICATION, "new-app"), name: "new-app", id: UNKNOWN },
+      { urn: urnOf(DEPRECATED_APPLICATION, "old-app"), name: "old-app", id: APP_ID },
+    ]);
+  });
+
+  it("quote program values on one line, escaping what would change the display", () => {
+    expect(quoted("abc")).toBe('"abc"');
+    expect(quoted("a\nb\u202ec\u200bd")).toBe('"a\\u000ab\\u202ec\\u200bd"');
+    expect(quoted("x".repeat(150))).toBe(`"${"x".repeat(100)}…"`);
+    const m = keyApplicationViolations({ applicationId: `${FOREIGN_APP}\n::error::forged` }, [], [ours]);
+    expect(m).toHaveLength(1);
+    expect(m[0]).not.toContain("\n");
+  });
+});
+
 describe("the rules, called directly", () => {
   it("judge plain props, UNKNOWN included", () => {
     expect(principalViolations({ applicationId: UNKNOWN })).toEqual([]);
@@ -556,6 +841,7 @@ describe("the stack, as `pulumi preview` would register it", () => {
     readonly urn: string;
     readonly type: string;
     readonly name: string;
+    readonly id: string | null;
     readonly dependsOn: readonly string[];
     readonly inputs: Record<string, unknown>;
   }
@@ -570,7 +856,10 @@ describe("the stack, as `pulumi preview` would register it", () => {
     return (JSON.parse(out) as { resources: Registered[] }).resources;
   }
 
-  /** Every policy of the pack on those registrations: resource policies on inputs, the stack policy with outputs = inputs. */
+  /**
+   * Every policy of the pack on those registrations: resource policies on inputs, stack policies on outputs, which
+   * for a bridged resource are its inputs and its `id` (what the mocks answered).
+   */
   async function packViolations(resources: readonly Registered[], config: object = {}): Promise<string[]> {
     const out: string[] = [];
     for (const r of resources) {
@@ -584,10 +873,10 @@ describe("the stack, as `pulumi preview` would register it", () => {
     const nodes = resources.map((r): Node => ({
       type: r.type,
       name: r.name,
-      props: r.inputs,
+      props: r.id === null ? r.inputs : { ...r.inputs, id: r.id },
       dependsOn: r.dependsOn.flatMap((u) => (byUrn.has(u) ? [byUrn.get(u) as string] : [])),
     }));
-    out.push(...(await checkStack(nodes)));
+    out.push(...(await checkAllStackPolicies(nodes)));
     return out;
   }
 
@@ -634,6 +923,31 @@ describe("the stack, as `pulumi preview` would register it", () => {
     expect(await packViolations(resources, { allowedStacks: ["prod"] })).toHaveLength(1);
   });
 
+  it("the pack catches a stack key moved to a foreign application, and the stack's application added to a group", async () => {
+    const resources = registrations("staging");
+    const keys = resources.filter((r) => r.type === API_KEY_TYPE);
+    const app = resources.find((r) => r.type === APPLICATION_TYPES[0] && r.name === "inventory-app");
+    expect(app?.id).toMatch(/^[0-9a-f-]{36}$/);
+    const moved = keys[0];
+    const foreign = "7f8a9b0c-1d2e-4f3a-9b4c-5d6e7f8a9b0c";
+    const membership: Registered = {
+      urn: `urn:pulumi:staging::plakar-scaleway-iam::${GROUP_MEMBERSHIP_TYPES[0]}::join`,
+      type: GROUP_MEMBERSHIP_TYPES[0],
+      name: "join",
+      id: null,
+      dependsOn: [],
+      inputs: { groupId: "2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b", applicationId: app?.id },
+    };
+    const changed = [
+      ...resources.map((r) => (r === moved ? { ...r, inputs: { ...r.inputs, applicationId: foreign } } : r)),
+      membership,
+    ];
+    expect(await packViolations(changed)).toEqual([
+      `iam-api-key-own-application ${moved.name}: applicationId "${foreign}" is not an application of this stack: keys may only be issued to the applications the program manages (declare the application in the stack, or take it over with a credential's adopt)`,
+      expect.stringMatching(/^iam-application-not-in-group join: adds application "inventory-app" /),
+    ]);
+  });
+
   it("the pack catches the stack's Object Storage key once its defaultProjectId is dropped", async () => {
     const resources = registrations("staging").map((r) => {
       if (r.type !== API_KEY_TYPE || r.inputs.defaultProjectId === undefined) return r;
@@ -642,7 +956,11 @@ describe("the stack, as `pulumi preview` would register it", () => {
     });
     const out = await packViolations(resources);
     expect(out.length).toBeGreaterThan(0);
-    expect(out.every((m) => /^buckets-key-[0-9-]+: the API key has no defaultProjectId/.test(m))).toBe(true);
+    expect(
+      out.every((m) =>
+        /^iam-object-storage-key-default-project buckets-key-[0-9-]+: the API key has no defaultProjectId/.test(m),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -685,10 +1003,13 @@ describe("every IAM type token is held to the same rules", () => {
     ).toHaveLength(1);
   });
 
-  it.each([...APPLICATION_TYPES, ...OTHER_IAM_TYPES])("the key and policy rules do not apply to %s", async (type) => {
-    expect(await check("iam-api-key-expires", resourceArgs(type, neverExpires))).toBe("not applicable");
-    expect(await check("iam-policy-has-principal", resourceArgs(type, {}))).toBe("not applicable");
-  });
+  it.each([...APPLICATION_TYPES, ...GROUP_TYPES, ...GROUP_MEMBERSHIP_TYPES, ...OTHER_IAM_TYPES])(
+    "the key and policy rules do not apply to %s",
+    async (type) => {
+      expect(await check("iam-api-key-expires", resourceArgs(type, neverExpires))).toBe("not applicable");
+      expect(await check("iam-policy-has-principal", resourceArgs(type, {}))).toBe("not applicable");
+    },
+  );
 
   it("the stack policy links a deprecated key to a deprecated policy", async () => {
     const out: string[] = [];
