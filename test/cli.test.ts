@@ -520,7 +520,7 @@ async function specOf(name: "check-preview" | "preflight" | "schema") {
 
 describe("CLI manners: check-preview, preflight and schema use the same machinery", () => {
   it.each([
-    ["check-preview", "npm run --silent check-preview -- [--stack NAME] [--file FILE|-]"],
+    ["check-preview", "npm run --silent check-preview -- [--stack NAME] [--file FILE|-] [--now ISO-8601]"],
     [
       "preflight",
       "npm run --silent preflight -- [--stack NAME] [--config FILE] [--json] [--deployer APPLICATION_ID] [--update-catalog]",
@@ -546,10 +546,10 @@ describe("CLI manners: check-preview, preflight and schema use the same machiner
     [
       "check-preview",
       ["--stak", "prod"],
-      /error: --stak: unknown flag \(did you mean --stack\?\); check-preview takes --stack, --file, --help/,
+      /error: --stak: unknown flag \(did you mean --stack\?\); check-preview takes --stack, --file, --now, --help/,
     ],
     ["check-preview", ["--files", "preview.json"], /error: --files: unknown flag \(did you mean --file\?\)/],
-    ["check-preview", ["--json"], /error: --json: unknown flag; check-preview takes --stack, --file, --help/],
+    ["check-preview", ["--json"], /error: --json: unknown flag; check-preview takes --stack, --file, --now, --help/],
     [
       "preflight",
       ["--deploy", "4e1c"],

@@ -1,12 +1,15 @@
 /**
- * The command line of check-preview (tools/check-preview.ts): `[--stack NAME] [--file FILE|-]`, parsed by the shared
- * machinery of tools/cli.ts (`--help`, the closest known flag for a typo, bad flags as `error:` lines).
+ * The command line of check-preview: `[--stack NAME] [--file FILE|-] [--now ISO-8601]`, parsed by the shared
+ * machinery of tools/cli.ts (`--help`, the closest known flag for a typo, bad flags as `error:` lines; `--now` read
+ * by `parseInstant`, as check-expiry and plan read it).
  *
  * Reads the output of `pulumi preview --json --show-sames` (from --file, or standard input when it is a pipe or a
- * file) and refuses what `pulumi up` must not do unattended. Exit 0: nothing refused; 1: one line per finding
- * (a protected resource deleted or replaced, a credential that stays losing every API key, a step it cannot judge);
- * 2: bad input, one line on stderr (bad flags: one `error:` line each, as in every command). See tools/preview.ts
- * for the format and the rules.
+ * file) and refuses what `pulumi up` must not do unattended, judged at the time of the update (--now, else the real
+ * clock). Exit 0: nothing refused; 1: one line per finding (a live API key revoked, an import- or read-replacement, a
+ * protected resource deleted, a credential that stays losing every API key, a step it cannot judge); 2: bad input,
+ * one line on stderr, among them a preview whose diagnostics report an error (the engine refused something, e.g.
+ * deleting a protected resource; bad flags: one `error:` line each, as in every command). See ./preview.ts for the
+ * format, the rules and the Pulumi sources they rest on.
  */
 import * as fs from "fs";
 import {
@@ -16,19 +19,22 @@ import {
   EXIT_BAD_INPUT,
   FLAGS,
   helpText,
+  parseInstant,
   stdinCarriesInput,
 } from "../cli";
+import { isoSeconds } from "../../components/domain/rotation";
 import { isEntry, reportFailure, runMain, userPath } from "../cli";
-import { parsePreview, PreviewInputError, previewFindings } from "./preview";
+import { EXPIRY_MARGIN_MS, parsePreview, PreviewInputError, previewFindings } from "./preview";
 
 /** Far above any real preview of this stack; stops a mistaken `--file /dev/zero` from eating memory. */
 export const MAX_PREVIEW_BYTES = 64 * 1024 * 1024;
 const EXIT_FINDINGS = 1;
 
+const MARGIN_HOURS = EXPIRY_MARGIN_MS / 3_600_000;
+
 export const CHECK_PREVIEW: CommandSpec = {
   name: "check-preview",
-  summary:
-    "Reads the JSON of `pulumi preview --json --show-sames` (from --file, or standard input when it is a pipe or a file) and fails when `pulumi up` would delete or replace a protected resource, delete every API key of a credential that stays, or run a step it does not know.",
+  summary: `Reads the JSON of \`pulumi preview --json --show-sames\` (from --file, or standard input when it is a pipe or a file) and fails when \`pulumi up\` would revoke a live API key (delete or replace one that expires more than ${MARGIN_HOURS} hour${MARGIN_HOURS === 1 ? "" : "s"} after the update, or never, while its credential stays and is not retired, whatever else the update creates), replace a resource the stack manages by importing or reading another object (import- or read-replacement), delete a protected resource, delete every API key of a credential that stays, or run a step it does not know.`,
   flags: {
     stack: {
       ...FLAGS.stack,
@@ -39,19 +45,29 @@ export const CHECK_PREVIEW: CommandSpec = {
       value: "FILE|-",
       help: "Read the preview from FILE (`-` for standard input, at most 64 MiB) instead of standard input.",
     },
+    now: {
+      ...FLAGS.now,
+      help: "The time of the update, which decides whether a key is still live, e.g. 2026-11-26T09:00:00Z (UTC when no zone is given). Default: the real time.",
+    },
     help: FLAGS.help,
   },
   exitCodes: [
-    [0, "nothing refused: no protected resource deleted or replaced, no credential left without a key"],
+    [
+      0,
+      "nothing refused: no live API key revoked, nothing import- or read-replaced, no protected resource deleted, no credential left without a key",
+    ],
     [
       1,
-      "one line per finding on stdout: a protected resource deleted or replaced, a credential losing every key, an unknown step",
+      "one line per finding on stdout: a live API key revoked (with its expiry and the cause the preview gives), an import- or read-replacement, a protected resource deleted, a credential losing every key, an unknown step",
     ],
-    [2, "bad input: flags, no preview, not a complete preview's JSON, a preview of another stack (on stderr)"],
+    [
+      2,
+      "bad input: flags, no preview, not a complete preview's JSON, a preview that reports an error (such as the engine refusing to delete a protected resource), a preview of another stack (on stderr)",
+    ],
   ],
   examples: [
     "pulumi preview --json --show-sames --stack prod | npm run --silent check-preview -- --stack prod",
-    "npm run --silent check-preview -- --stack prod --file preview.json",
+    "npm run --silent check-preview -- --stack prod --file preview.json --now 2027-02-14T06:00:00Z",
   ],
 };
 
@@ -138,12 +154,14 @@ function decode(bytes: Buffer, source: string): string {
 
 /** Runs the check; returns the exit code and writes findings (stdout) or the one error line (stderr). */
 export async function checkPreview(argv: readonly string[], io: PreviewCheckIo = processIo): Promise<number> {
-  let values: { stack?: string; file?: string; help?: boolean };
+  let values: { stack?: string; file?: string; now?: string; help?: boolean };
+  let now: Date;
   try {
     // Parsed as every command parses: an unknown flag gets the closest known one, a flag given twice or without its
     // value is named (one `error:` line each), and --stack takes the names it takes everywhere.
     values = parseCommandLine(argv, CHECK_PREVIEW) as typeof values;
     if (values.stack !== undefined) checkStackName(values.stack, "--stack");
+    now = values.now !== undefined ? parseInstant(values.now, "--now") : new Date();
   } catch (err) {
     return reportFailure(err, { stderr: io.err });
   }
@@ -167,14 +185,14 @@ export async function checkPreview(argv: readonly string[], io: PreviewCheckIo =
         `--stack: the preview is of stack "${preview.stack}", not "${values.stack}": preview the stack you check`,
       );
     }
-    const findings = previewFindings(preview);
+    const findings = previewFindings(preview, now);
     const where = `stack ${preview.stack}`;
     if (findings.length > 0) {
       io.out(findings.map((f) => `check-preview: ${where}: ${oneLine(f)}\n`).join(""));
       return EXIT_FINDINGS;
     }
     io.out(
-      `check-preview: ${where}: ${preview.steps.length} steps; no protected resource deleted or replaced, no credential left without a key\n`,
+      `check-preview: ${where}: ${preview.steps.length} steps judged at ${isoSeconds(now.getTime())}: no live API key revoked, nothing import- or read-replaced, no protected resource deleted, no credential left without a key\n`,
     );
     return 0;
   } catch (err) {
