@@ -6,12 +6,21 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { PROJECT } from "./support/arbitraries";
 import { runInProcess, type ScriptResult, tempDir } from "./support/offline";
-import { escapeUnprintable, oneLine, quote } from "../tools/cli";
-import { terminalJson } from "../tools/check-expiry/main";
-import { describeValue, type ExpiryReport, type KeyReport, renderExpiryTable } from "../tools/check-expiry/expiry";
+import { escapeUnprintable, oneLine, parseCommandLine, quote } from "../tools/cli";
+import { CHECK_EXPIRY, terminalJson } from "../tools/check-expiry/main";
+import { DAY_MS } from "../components/domain/rotation";
+import {
+  assessExpiry,
+  describeValue,
+  type ExpiryReport,
+  type KeyReport,
+  renderExpiryTable,
+  wholeDaysLeft,
+} from "../tools/check-expiry/expiry";
 
 const NOW = "2026-11-26T00:00:00Z";
 const LATER = "2027-06-01T00:00:00Z";
@@ -265,5 +274,112 @@ describe("oneLine: control, bidi and invisible characters escaped", () => {
     expect(errors[0]).toMatch(
       new RegExp(`^error: credentials\\.${shown.replace(/\\/g, "\\\\")}: credential names are`),
     );
+  });
+});
+
+describe("check-expiry: days left counted as a person counts them", () => {
+  const EXPIRY = Date.parse("2027-01-10T00:00:00Z");
+  const at = (offsetMs: number) => new Date(EXPIRY - offsetMs);
+  const outputs = { credentials: { a: { current: { accessKey: "SCWA", expiresAt: "2027-01-10T00:00:00Z" } } } };
+  const judged = (offsetMs: number) => {
+    const [key] = assessExpiry(outputs, at(offsetMs), 14).keys;
+    return [key!.daysLeft, key!.status];
+  };
+
+  it.each([
+    ["exactly at the expiry", 0, 0, "expired"],
+    ["1 ms before the expiry", 1, 0, "expiring"],
+    ["1 ms after the expiry", -1, 0, "expired"],
+    ["0.99 days left", 0.99 * DAY_MS, 0, "expiring"],
+    ["exactly 1 day left", DAY_MS, 1, "expiring"],
+    ["1.5 days left", 1.5 * DAY_MS, 1, "expiring"],
+    ["0.99 days past", -0.99 * DAY_MS, 0, "expired"],
+    ["exactly 1 day past", -DAY_MS, -1, "expired"],
+    ["4.01 days past: expired 4 days ago", -4.01 * DAY_MS, -4, "expired"],
+    ["4.99 days past", -4.99 * DAY_MS, -4, "expired"],
+    ["exactly 5 days past", -5 * DAY_MS, -5, "expired"],
+    ["13.99 days left", 13.99 * DAY_MS, 13, "expiring"],
+    ["exactly 14 days left", 14 * DAY_MS, 14, "ok"],
+  ])("%s: days left %#", (_, offset, days, status) => {
+    expect(judged(offset)).toEqual([days, status]);
+  });
+
+  it("0 is never -0: JSON and the table show 0 on both sides of the expiry", () => {
+    for (const offset of [-1, -0.5 * DAY_MS, 0, 1]) {
+      const report = assessExpiry(outputs, at(offset), 14);
+      expect(Object.is(report.keys[0]!.daysLeft, 0)).toBe(true);
+      expect(JSON.stringify(report)).toContain('"daysLeft":0,');
+    }
+    const past = renderExpiryTable(assessExpiry(outputs, at(-4.01 * DAY_MS), 14)).split("\n")[1];
+    expect(past).toMatch(/^a {2,}current {2}SCWA {2,}2027-01-10T00:00:00Z {2}-4 {2,}expired$/);
+  });
+
+  it("the whole days between now and the expiry, the fraction dropped on either side", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -3650 * DAY_MS, max: 3650 * DAY_MS }), (ms) => {
+        const days = wholeDaysLeft(ms);
+        expect(Number.isInteger(days) && !Object.is(days, -0)).toBe(true);
+        // Never more whole days than have passed or are left, and less than one day short of them.
+        expect(Math.abs(days) * DAY_MS).toBeLessThanOrEqual(Math.abs(ms));
+        expect(Math.abs(ms)).toBeLessThan((Math.abs(days) + 1) * DAY_MS);
+        // The sign says the side: past is never positive, future never negative; a key and its mirror agree.
+        expect(ms < 0 ? days <= 0 : days >= 0).toBe(true);
+        expect(wholeDaysLeft(-ms)).toBe(days === 0 ? 0 : -days);
+      }),
+    );
+  });
+});
+
+describe("npm's kept flags: values from the command line and npm's variables, escaped and bounded", () => {
+  // npm's launch, without any npmrc of this machine's (an outer `npm test` exports their paths).
+  const npm = { npm_lifecycle_event: "check-expiry", npm_command: "run", npm_config_user_agent: "npm/11.19.1" };
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it("control, bidi and invisible characters in a kept value and a bare value: one clean line each", async () => {
+    // Nothing of an outer npm's (npm test): neither its variables nor the npmrc files they name.
+    for (const k of Object.keys(process.env)) if (/^npm_/i.test(k)) vi.stubEnv(k, undefined);
+    for (const [k, v] of Object.entries({
+      ...npm,
+      npm_config_stack: "prod\n\u001b[31mOK\u202e",
+      npm_config_outputs: "true",
+    }))
+      vi.stubEnv(k, v);
+    const r = await check(["out\u2028error: forged\u200b.json"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).not.toMatch(RAW);
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(1).every((l) => l.startsWith("error: "))).toBe(true);
+    expect(lines[1]).toBe(
+      String.raw`error: --stack: npm kept this flag and its value "prod\n\u001b[31mOK\u202e" for itself (npm_config_stack)`,
+    );
+    expect(lines[3]).toContain(String.raw`--outputs 'out\u2028error: forged\u200b.json'`);
+  });
+
+  it("a megabyte of value, and a flag npm joined 100,000 times: bounded lines, at once", () => {
+    const started = Date.now();
+    const env = {
+      ...npm,
+      npm_config_config: "x".repeat(1024 * 1024),
+      npm_config_stack: Array.from({ length: 100_000 }, () => "true").join("\n\n"),
+    };
+    let issues: readonly { path: string; message: string }[] = [];
+    try {
+      parseCommandLine(
+        Array.from({ length: 100_000 }, (_, i) => `v${i}`),
+        CHECK_EXPIRY,
+        env,
+      );
+    } catch (err) {
+      issues = (err as { issues: typeof issues }).issues;
+    }
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // --config with its value, --stack once (its 100,000 copies are one problem), the command line.
+    expect(issues.map((i) => i.path)).toEqual(["--stack", "--config", ""]);
+    expect(issues[0]!.message).toMatch(/one of the bare arguments "v0", .*"v9" and 99990 more$/);
+    for (const i of issues) expect(oneLine(i.message).length).toBeLessThan(400);
   });
 });

@@ -16,7 +16,7 @@ export interface KeyReport {
   readonly slot: "current" | "previous";
   readonly accessKey: string | null;
   readonly expiresAt: string | null;
-  /** Whole days left (negative once expired); null without an expiry. */
+  /** Whole days left, negative once expired a day or more (`wholeDaysLeft`); null without an expiry. */
   readonly daysLeft: number | null;
   readonly status: KeyStatus;
 }
@@ -27,6 +27,18 @@ export interface ExpiryReport {
   /** False when any key in use expires within the window, has expired, or has no expiry. */
   readonly ok: boolean;
   readonly keys: readonly KeyReport[];
+}
+
+/**
+ * Whole days from now to an expiry `ms` milliseconds away (negative: past), counted the way a person counts days:
+ * whole days only, the fraction dropped on both sides (rounded toward zero), the sign telling the side. 0.99 days
+ * left is 0 ("expires within a day"), 1.5 left is 1, 4.01 days past is -4 ("expired 4 days ago"; rounding down
+ * would say -5, a day more than has passed). Within a day either side of the expiry it is 0, never -0: the status
+ * (expiring or expired) tells which side. The check itself compares milliseconds, never this rounded number.
+ */
+export function wholeDaysLeft(ms: number): number {
+  const days = Math.trunc(ms / DAY_MS);
+  return days === 0 ? 0 : days;
 }
 
 /** Statuses that make the check fail (exit 1). */
@@ -152,7 +164,7 @@ export function assessExpiry(outputs: unknown, now: Date, withinDays: number): E
         status = "no-expiry";
       } else {
         const left = key.expiresAt - nowMs;
-        daysLeft = Math.floor(left / DAY_MS);
+        daysLeft = wholeDaysLeft(left);
         if (left <= 0) status = slot === "current" ? "expired" : "retiring";
         else if (slot === "previous") status = "retiring";
         else status = left < withinDays * DAY_MS ? "expiring" : "ok";

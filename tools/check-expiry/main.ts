@@ -25,6 +25,9 @@ import { ConfigError } from "../../components/domain/errors";
 import { assessExpiry, renderExpiryTable } from "./expiry";
 import { runOffline } from "../plan/offline";
 
+/** A non-negative decimal number of days, as --within takes it. */
+const DECIMAL_DAYS = /^\d+(\.\d+)?$/;
+
 export const CHECK_EXPIRY: CommandSpec = {
   name: "check-expiry",
   summary:
@@ -37,6 +40,7 @@ export const CHECK_EXPIRY: CommandSpec = {
     within: {
       type: "string",
       value: "DAYS",
+      pattern: DECIMAL_DAYS,
       help: "Fail when a key in use expires within DAYS days: a non-negative decimal number (14, 0.5). Default: 14.",
     },
     outputs: {
@@ -76,7 +80,7 @@ function badFlag(flag: string, message: string): ConfigError {
 /** A non-negative decimal number of days: `14`, `0.5`; never "", `0x10`, `1e1`, `-3`, ` 7`. */
 export function parseWithin(text: string | undefined): number {
   if (text === undefined) return DEFAULT_WITHIN_DAYS;
-  const days = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  const days = DECIMAL_DAYS.test(text) ? Number(text) : NaN;
   if (!(days >= 0 && days <= MAX_WITHIN_DAYS)) {
     throw badFlag(
       "--within",
