@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parsePreset } from "../components/domain/presets";
 import { planStack, type StackPlan } from "../stack/credentials";
 import type { OfflinePlan } from "../tools/plan/offline";
-import { accessByProject, mdCode, mdText, renderMarkdown, renderTable } from "../tools/plan/render";
+import { accessByProject, daysLeft, mdCode, mdText, renderMarkdown, renderTable } from "../tools/plan/render";
 import { APPS, BACKUPS, baseConfig, catalog, context, issuesOf, NOW, ORG, plan, presets } from "./support/config";
 
 const REFERENCE_PRESETS: Record<string, string[]> = {
@@ -178,6 +178,14 @@ describe("resolution", () => {
 });
 
 describe("expiry", () => {
+  it("shows days left as check-expiry does: whole days, the fraction dropped on either side", () => {
+    const now = "2026-11-26T00:00:00Z";
+    expect(daysLeft("2026-12-01T12:00:00Z", now)).toBe(5);
+    expect(daysLeft("2026-11-26T23:00:00Z", now)).toBe(0);
+    expect(Object.is(daysLeft("2026-11-25T23:00:00Z", now), 0)).toBe(true);
+    expect(daysLeft("2026-11-21T23:00:00Z", now)).toBe(-4);
+  });
+
   it("pins a key's expiry from the credential, else apiKeys.expiresAt, normalised to UTC seconds", () => {
     const p = plan(
       baseConfig({

@@ -12,14 +12,13 @@ import { PROJECT } from "./support/arbitraries";
 import { runInProcess, type ScriptResult, tempDir } from "./support/offline";
 import { escapeUnprintable, oneLine, parseCommandLine, quote } from "../tools/cli";
 import { CHECK_EXPIRY, terminalJson } from "../tools/check-expiry/main";
-import { DAY_MS } from "../components/domain/rotation";
+import { DAY_MS, wholeDaysLeft } from "../components/domain/rotation";
 import {
   assessExpiry,
   describeValue,
   type ExpiryReport,
   type KeyReport,
   renderExpiryTable,
-  wholeDaysLeft,
 } from "../tools/check-expiry/expiry";
 
 const NOW = "2026-11-26T00:00:00Z";

@@ -10,6 +10,18 @@ export const DAY_MS = 86_400_000;
 /** Monday 2024-01-01T00:00:00Z. Changing it would rotate every key of every stack: never change it. */
 export const ROTATION_EPOCH_MS = Date.UTC(2024, 0, 1);
 
+/**
+ * Whole days from now to an expiry `ms` milliseconds away (negative: past), counted the way a person counts days:
+ * whole days only, the fraction dropped on both sides (rounded toward zero), the sign telling the side. 0.99 days
+ * left is 0 ("expires within a day"), 1.5 left is 1, 4.01 days past is -4 ("expired 4 days ago"; rounding down
+ * would say -5, a day more than has passed). Within a day either side of the expiry it is 0, never -0: the status
+ * (expiring or expired) tells which side. The check itself compares milliseconds, never this rounded number.
+ */
+export function wholeDaysLeft(ms: number): number {
+  const days = Math.trunc(ms / DAY_MS);
+  return days === 0 ? 0 : days;
+}
+
 export interface ScheduledKey {
   /** The generation's first day, `YYYY-MM-DD`: part of the key's logical name. */
   readonly generation: string;

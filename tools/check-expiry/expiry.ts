@@ -4,7 +4,7 @@
  */
 import { escapeUnprintable, quote } from "../cli";
 import { ConfigError, type ConfigIssue } from "../../components/domain/errors";
-import { DAY_MS, isoSeconds } from "../../components/domain/rotation";
+import { DAY_MS, isoSeconds, wholeDaysLeft } from "../../components/domain/rotation";
 import { Timestamp } from "../../components/domain/schema";
 import { RESERVED_NAMES } from "../../stack/config";
 
@@ -27,18 +27,6 @@ export interface ExpiryReport {
   /** False when any key in use expires within the window, has expired, or has no expiry. */
   readonly ok: boolean;
   readonly keys: readonly KeyReport[];
-}
-
-/**
- * Whole days from now to an expiry `ms` milliseconds away (negative: past), counted the way a person counts days:
- * whole days only, the fraction dropped on both sides (rounded toward zero), the sign telling the side. 0.99 days
- * left is 0 ("expires within a day"), 1.5 left is 1, 4.01 days past is -4 ("expired 4 days ago"; rounding down
- * would say -5, a day more than has passed). Within a day either side of the expiry it is 0, never -0: the status
- * (expiring or expired) tells which side. The check itself compares milliseconds, never this rounded number.
- */
-export function wholeDaysLeft(ms: number): number {
-  const days = Math.trunc(ms / DAY_MS);
-  return days === 0 ? 0 : days;
 }
 
 /** Statuses that make the check fail (exit 1). */

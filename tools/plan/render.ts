@@ -14,13 +14,14 @@ import {
   type PlakarCliSetting,
   type PlakarFormField,
 } from "../../components/domain/plakarForm";
-import { DAY_MS, ROTATION_EPOCH_MS } from "../../components/domain/rotation";
+import { ROTATION_EPOCH_MS, wholeDaysLeft } from "../../components/domain/rotation";
 import type { Rule } from "../../components/domain/scope";
 import type { StackCredential, StackPlan } from "../../stack/credentials";
 import type { ResolvedCredential } from "../../components/domain/credential";
 
+/** Whole days from `now` to `expiresAt`, counted as check-expiry counts them (`wholeDaysLeft`). */
 export function daysLeft(expiresAt: string, now: string): number {
-  return Math.floor((Date.parse(expiresAt) - Date.parse(now)) / DAY_MS);
+  return wholeDaysLeft(Date.parse(expiresAt) - Date.parse(now));
 }
 
 const EPOCH_DAY = new Date(ROTATION_EPOCH_MS).toISOString().slice(0, 10);
