@@ -1,7 +1,9 @@
 /**
  * preflight against a stand-in of Scaleway's API (test/support/scaleway-standin.ts): a healthy organization, each
- * finding, pagination, the API's errors and a refused connection. Runs in-process through `main`; two tests run the
- * real command. Every test also checks that no request wrote anything.
+ * finding, pagination, the API's errors and a refused connection, the identity pulumi up will use, delivered secrets,
+ * adoption as the provider compares it, and hostile answers (redirects, 429s, lying totals, names that would forge
+ * output). Runs in-process through `main`; two tests run the real command. Every test also checks that no request
+ * wrote anything and that no output holds the secret key, in any spelling.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -14,7 +16,15 @@ import { parseCatalog } from "../components/domain/catalog";
 import { runOffline } from "../tools/plan/offline";
 import { renderJson } from "../tools/plan/render";
 import { type PreflightIO, main } from "../tools/preflight/main";
-import { readOnlyFetch } from "../tools/preflight/client";
+import {
+  apiUrlProblem,
+  backoffMs,
+  deployCredentials,
+  neutralizeWorkflowCommands,
+  providerStackConfig,
+  readOnlyFetch,
+  redact,
+} from "../tools/preflight/client";
 import { catalogAsLive, type Standin, type StandinState, startStandin } from "./support/scaleway-standin";
 
 const ROOT = path.join(__dirname, "..");
@@ -63,6 +73,7 @@ function healthy(): StandinState {
     ],
     foreignProjects: [],
     permissionSets: catalogAsLive(ROOT),
+    secrets: [],
     quota: [
       { name: "api_keys", limit: 50 },
       { name: "applications", limit: 100 },
@@ -85,6 +96,19 @@ interface Run {
   stderr: string;
   /** The non-ok lines of the human output. */
   findings: string[];
+  /** The waits of the 429 backoff, in milliseconds (recorded, not waited). */
+  sleeps: number[];
+}
+
+/** The secret key as a server or a library might spell it: no output may hold any of these. */
+function spellingsOf(secret: string): string[] {
+  return [
+    secret,
+    secret.toUpperCase(),
+    secret.replace(/-/g, ""),
+    secret.replace(/-/g, "%2D"),
+    encodeURIComponent(secret),
+  ];
 }
 
 function envFor(url: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -114,6 +138,7 @@ async function runAgainst(
 ): Promise<Run> {
   let stdout = "";
   let stderr = "";
+  const sleeps: number[] = [];
   const code = await main(
     ["--stack", "staging", "--config", options.config ?? FIXTURE, ...args],
     options.env ?? envFor(url),
@@ -123,15 +148,17 @@ async function runAgainst(
       root: ROOT,
       cwd: ROOT,
       now: NOW,
+      sleep: async (ms) => void sleeps.push(ms),
       ...options.io,
     },
   );
-  expect(stdout + stderr).not.toContain(SECRET);
+  for (const spelling of spellingsOf(SECRET))
+    expect((stdout + stderr).toLowerCase()).not.toContain(spelling.toLowerCase());
   if (standin) {
     expect(standin.requests.filter((r) => r.method !== "GET")).toEqual([]);
   }
   const findings = stdout.split("\n").filter((l) => /^(warn|error) /.test(l));
-  return { code, stdout, stderr, findings };
+  return { code, stdout, stderr, findings, sleeps };
 }
 
 function stackFile(body: string): string {
@@ -160,7 +187,13 @@ describe("a healthy organization", () => {
       /quota api_keys: 1 API keys exist \+ 6 more at the stack's peak = 7, within the limit of 50/,
     );
     expect(r.stdout).toMatch(/quota applications: 1 applications exist \+ 3 more .* = 4/);
-    expect(r.stdout).toMatch(/may write secrets in project backups: SecretManagerFullAccess/);
+    expect(r.stdout).toMatch(/may manage the delivered secrets in project backups: SecretManagerFullAccess/);
+    expect(r.stdout).toContain(
+      `ok    pulumi up run here would use access key "${ACCESS_KEY}" (SCW_ACCESS_KEY): application "plakar-iam-ci-deploy" (${DEPLOYER}), the identity preflight reads with`,
+    );
+    expect(r.stdout).toContain(
+      "ok    credentials.buckets.deliver: no secret at /plakar/staging/buckets in project backups (fr-par) yet: pulumi up creates it",
+    );
     expect(r.stdout.trim().split("\n").at(-1)).toBe("no errors, 0 warnings: pulumi up can go ahead");
     const requests = standin!.requests;
     expect(requests.every((q) => q.method === "GET" && q.authenticated)).toBe(true);
@@ -178,9 +211,18 @@ describe("a healthy organization", () => {
       "/iam/v1alpha1/api-keys",
       "/iam/v1alpha1/groups",
       "/iam/v1alpha1/rules",
+      "/secret-manager/v1beta1/regions/fr-par/secrets",
     ]) {
       expect(paths).toContain(p);
     }
+    // The delivery's secret is looked up by its project, path and name, as the stack will create it.
+    const lookup = requests.find((q) => q.path === "/secret-manager/v1beta1/regions/fr-par/secrets")!;
+    const query = new URLSearchParams(lookup.query);
+    expect([query.get("project_id"), query.get("path"), query.get("name")]).toEqual([
+      BACKUPS,
+      "/plakar/staging",
+      "buckets",
+    ]);
   });
 
   it("--json prints one document with every finding and the exit code", async () => {
@@ -373,14 +415,18 @@ describe("findings that make pulumi up fail or over-grant (exit 1)", () => {
     expect(r.code).toBe(1);
     expect(r.findings.map((l) => l.replace(/ \(4444.*?\)\)?/, ""))).toEqual([
       expect.stringMatching(
-        /^error the credentials' application "plakar-iam-ci-deploy.* cannot manage applications: .*IAMManager or IAMApplicationManager/,
+        /^error pulumi up's identity, application "plakar-iam-ci-deploy.* cannot manage applications: .*IAMManager or IAMApplicationManager/,
       ),
       expect.stringMatching(/cannot manage policies: .*IAMManager or IAMPolicyManager/),
       expect.stringMatching(/cannot manage API keys/),
-      expect.stringMatching(/^error secretManager\.project: .* cannot write secrets in project backups/),
+      expect.stringMatching(
+        /^error secretManager\.project: .* cannot write secrets in project backups .*: it lacks SecretManagerSecretCreate \(.*\), SecretManagerSecretWrite \(.*\), SecretManagerSecretDelete \(to delete the version each rotation replaces/,
+      ),
     ]);
   });
 
+  // Changed deliberately: the fine-grained sets now include SecretManagerSecretDelete (each rotation deletes the
+  // version it replaces), tested on its own in "delivered secrets" below.
   it("rights granted through a group, or the fine-grained sets, count", async () => {
     const state = healthy();
     const group = "88888888-8888-4888-8888-888888888888";
@@ -395,7 +441,12 @@ describe("findings that make pulumi up fail or over-grant (exit 1)", () => {
       },
       {
         id: "s",
-        permission_set_names: ["SecretManagerReadOnly", "SecretManagerSecretCreate", "SecretManagerSecretWrite"],
+        permission_set_names: [
+          "SecretManagerReadOnly",
+          "SecretManagerSecretCreate",
+          "SecretManagerSecretWrite",
+          "SecretManagerSecretDelete",
+        ],
         permission_sets_scope_type: "projects",
         project_ids: [BACKUPS],
       },
@@ -467,14 +518,16 @@ describe("adoption", () => {
   const tags = [...STACK_TAGS, "use-case=inventory"];
   const adoptYaml = `      adopt:\n        applicationId: ${app}\n        policyId: ${pol}\n`;
 
-  function handMade(overrides: { appDescription?: string; rules?: string[] } = {}): StandinState {
+  function handMade(
+    overrides: { appDescription?: string; appTags?: string[]; rules?: StandinState["rules"][string] } = {},
+  ): StandinState {
     const state = healthy();
     state.applications.push({
       id: app,
       name: "plakar-staging-inventory",
       description: overrides.appDescription ?? description,
       organization_id: ORG,
-      tags,
+      tags: overrides.appTags ?? tags,
     });
     state.policies.push({
       id: pol,
@@ -484,10 +537,10 @@ describe("adoption", () => {
       application_id: app,
       tags,
     });
-    state.rules[pol] = [
+    state.rules[pol] = overrides.rules ?? [
       {
         id: "a",
-        permission_set_names: overrides.rules ?? ["AllProductsReadOnly"],
+        permission_set_names: ["AllProductsReadOnly"],
         permission_sets_scope_type: "projects",
         project_ids: [APPS],
       },
@@ -496,11 +549,20 @@ describe("adoption", () => {
     return state;
   }
 
+  /** The inputs the offline plan registers for the adopted policy: what the import compares against. */
+  async function plannedPolicy(
+    config: string,
+  ): Promise<{ rules: { projectIds: string[]; permissionSetNames: string[] }[] }> {
+    const plan = await runOffline({ root: ROOT, stack: "staging", configFile: config, now: NOW });
+    const policy = plan.resources.find((r) => r.import === pol);
+    return policy!.inputs as { rules: { projectIds: string[]; permissionSetNames: string[] }[] };
+  }
+
   it("matching resources are imported; the hand-made key is listed to revoke", async () => {
     const r = await preflight(handMade(), [], { config: withInventory(adoptYaml) });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      `ok    credentials.inventory.adopt: application ${app} and policy ${pol} match the stack: pulumi up imports them`,
+      `ok    credentials.inventory.adopt: application ${app} and policy ${pol} match the inputs the stack sends, in the provider's order: pulumi up imports them`,
     );
     expect(r.findings).toEqual([
       `warn  credentials.inventory.adopt: key SCWDDDDDDDDDDDDDDDDD of application ${app} ("made in the console", never expires) was made by hand and is not adopted: once Plakar uses the stack's new key, revoke it (console, or scw iam api-key delete SCWDDDDDDDDDDDDDDDDD)`,
@@ -509,16 +571,105 @@ describe("adoption", () => {
     expect(r.stdout).toMatch(/quota applications: 2 applications exist \+ 2 more/);
   });
 
+  // Changed deliberately: each rule is compared on its own, in order (the provider's rule list is ordered).
   it("each difference that would make the import fail, on the adopt key", async () => {
-    const r = await preflight(handMade({ appDescription: "by hand", rules: ["AllProductsFullAccess"] }), [], {
-      config: withInventory(adoptYaml),
-    });
+    const r = await preflight(
+      handMade({
+        appDescription: "by hand",
+        rules: [
+          {
+            id: "a",
+            permission_set_names: ["AllProductsFullAccess"],
+            permission_sets_scope_type: "projects",
+            project_ids: [APPS],
+          },
+        ],
+      }),
+      [],
+      { config: withInventory(adoptYaml) },
+    );
     expect(r.code).toBe(1);
     const errors = r.findings.filter((l) => l.startsWith("error"));
+    const tail = `: pulumi up's import would fail ("inputs to import do not match"): change it in Scaleway to what the stack sends first`;
     expect(errors).toEqual([
-      `error credentials.inventory.adopt.applicationId: application ${app}'s description is "by hand"; the stack declares "${description}": the import would fail on this difference: change it to the declared value first`,
-      `error credentials.inventory.adopt.policyId: policy ${pol}'s rules is [projects [${APPS}]: AllProductsFullAccess]; the stack declares [projects [${APPS}]: AllProductsReadOnly]: the import would fail on this difference: change it to the declared value first`,
+      `error credentials.inventory.adopt.applicationId: application ${app}'s description: "by hand" in Scaleway; the stack sends "${description}"${tail}`,
+      `error credentials.inventory.adopt.policyId: policy ${pol}'s rule 1's permission sets: [AllProductsFullAccess] in Scaleway; the stack sends [AllProductsReadOnly]${tail}`,
     ]);
+  });
+
+  it("tags are an ordered list: the same tags in another order fail the import", async () => {
+    const r = await preflight(handMade({ appTags: [...tags].reverse() }), [], { config: withInventory(adoptYaml) });
+    expect(r.code).toBe(1);
+    expect(r.findings.filter((l) => l.startsWith("error"))).toEqual([
+      `error credentials.inventory.adopt.applicationId: application ${app}'s tags: [${[...tags].reverse().join(", ")}] in Scaleway; the stack sends [${tags.join(", ")}] (the same tags in another order: tags is an ordered list): pulumi up's import would fail ("inputs to import do not match"): change it in Scaleway to what the stack sends first`,
+    ]);
+  });
+
+  it("a rule's projects are an ordered list, its permission sets are not: compared as the plan registers them", async () => {
+    // Two projects in the inventory's one rule, in the order the plan sends them.
+    const twoProjects = stackFile(
+      fs
+        .readFileSync(FIXTURE, "utf8")
+        .replace("      projects: [apps]\n", `      projects: [apps, backups]\n${adoptYaml}`),
+    );
+    const planned = await plannedPolicy(twoProjects);
+    expect(planned.rules).toHaveLength(1);
+    const order = planned.rules[0]!.projectIds;
+    expect([...order].sort()).toEqual([APPS, BACKUPS].sort());
+    const ruleWith = (projectIds: string[], sets: string[]) => [
+      { id: "a", permission_set_names: sets, permission_sets_scope_type: "projects" as const, project_ids: projectIds },
+    ];
+    // The same projects in the plan's order, the sets in another order: the import goes through.
+    const same = await preflight(
+      handMade({ rules: ruleWith(order, [...planned.rules[0]!.permissionSetNames].reverse()) }),
+      [],
+      { config: twoProjects },
+    );
+    expect(same.findings.filter((l) => l.startsWith("error"))).toEqual([]);
+    expect(same.code).toBe(0);
+    await standin!.close();
+    standin = undefined;
+    const reversed = await preflight(handMade({ rules: ruleWith([...order].reverse(), ["AllProductsReadOnly"]) }), [], {
+      config: twoProjects,
+    });
+    expect(reversed.code).toBe(1);
+    expect(reversed.findings.filter((l) => l.startsWith("error"))).toEqual([
+      expect.stringContaining(
+        `policy ${pol}'s rule 1's scope: projects [${[...order].reverse().join(", ")}] in Scaleway; the stack sends projects [${order.join(", ")}] (the same projects in another order: project_ids is an ordered list)`,
+      ),
+    ]);
+  });
+
+  it("new adopt IDs on a credential the stack already manages are refused: the import would replace and delete it", async () => {
+    const managedApp = "14141414-1414-4414-8414-141414141414";
+    const managedPolicy = "15151515-1515-4515-8515-151515151515";
+    const state = handMade();
+    state.applications.push({ id: managedApp, name: "plakar-staging-inventory", organization_id: ORG, tags });
+    state.policies.push({
+      id: managedPolicy,
+      name: "plakar-staging-inventory",
+      organization_id: ORG,
+      application_id: managedApp,
+      tags,
+    });
+    const r = await preflight(state, [], { config: withInventory(adoptYaml) });
+    expect(r.code).toBe(1);
+    const refusals = r.findings.filter((l) => l.includes("already manages"));
+    expect(refusals).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^error credentials\\.inventory\\.adopt: this stack already manages application "plakar-staging-inventory" \\(${managedApp}, .*adopt names ${app}: pulumi up would import ${app} in its place and delete ${managedApp} .*step_generator\\.go\\)\\. Remove adopt from credentials\\.inventory`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(`already manages policy .*\\(${managedPolicy}, .*delete ${managedPolicy} .*Remove adopt`),
+      ),
+    ]);
+    // Once adopt is gone, the managed pair is the stack's and nothing is refused.
+    await standin!.close();
+    standin = undefined;
+    const withoutAdopt = await preflight(state);
+    expect(withoutAdopt.findings.filter((l) => l.includes("already manages"))).toEqual([]);
   });
 
   it("IDs that are not in the organization", async () => {
@@ -641,6 +792,75 @@ describe("--update-catalog", () => {
   });
 });
 
+describe("--update-catalog against a live list that cannot be taken as it is", () => {
+  function catalogFile(): string {
+    return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plakar-catalog-")), "permission-sets.tsv");
+  }
+
+  it("a scope change is reported, not written: every catalogued set keeps its shipped scope", async () => {
+    const shipped = parseCatalog(
+      fs.readFileSync(path.join(ROOT, "components", "presets", "permission-sets.tsv"), "utf8"),
+    );
+    const state = healthy();
+    state.permissionSets = state.permissionSets.map((s) =>
+      s.name === "ObjectStorageObjectsDelete" || s.name === "AbuseTicketManager"
+        ? { ...s, scope_type: s.scope_type === "projects" ? ("organization" as const) : ("projects" as const) }
+        : s,
+    );
+    const file = catalogFile();
+    const r = await preflight(state, ["--update-catalog"], { io: { catalogFile: file } });
+    const written = parseCatalog(fs.readFileSync(file, "utf8"));
+    expect(written.get("ObjectStorageObjectsDelete")).toEqual(shipped.get("ObjectStorageObjectsDelete"));
+    expect(written.get("AbuseTicketManager")).toEqual(shipped.get("AbuseTicketManager"));
+    expect([...written.values()]).toEqual([...shipped.values()].sort((a, b) => (a.name < b.name ? -1 : 1)));
+    expect(r.findings).toContainEqual(
+      "warn  presets/permission-sets.tsv: 2 catalogued sets changed scope in the live list: AbuseTicketManager (live: project; catalog: organization), ObjectStorageObjectsDelete (live: organization; catalog: project): kept the catalogued scope; a scope change needs a person (presets and policies depend on it)",
+    );
+    // The stack grants ObjectStorageObjectsDelete: its policy would be refused, whatever the file says.
+    expect(r.findings).toContainEqual(
+      expect.stringMatching(
+        /^error credentials\.buckets\.preset: "ObjectStorageObjectsDelete" is organization-scoped in the live list/,
+      ),
+    );
+    expect(r.code).toBe(1);
+  });
+
+  it("names that are not set names, and a set listed twice, are not written; the file stays readable", async () => {
+    const state = healthy();
+    state.permissionSets = [
+      ...state.permissionSets,
+      { name: "Bad Name", scope_type: "projects" },
+      { name: "Evil\tproject\tX\nIAMManager", scope_type: "projects" },
+      { name: "::notice::pwned", scope_type: "projects" },
+      // A set-name-shaped text that holds the secret key (without its dashes): never written, never printed.
+      { name: `X${SECRET.replace(/-/g, "")}`, scope_type: "projects" },
+      { name: "NewSet", scope_type: "projects", categories: ["Storage\u202e", "A\tB\nC"] },
+      { name: "Twice", scope_type: "projects" },
+      { name: "Twice", scope_type: "organization" },
+    ];
+    const file = catalogFile();
+    const r = await preflight(state, ["--update-catalog"], { io: { catalogFile: file } });
+    const text = fs.readFileSync(file, "utf8");
+    const written = parseCatalog(text);
+    expect(written.size).toBe(catalogAsLive(ROOT).length + 1);
+    expect(written.get("NewSet")).toEqual({ name: "NewSet", scope: "project", category: "Storage\\u202e / A B C" });
+    for (const name of ["Bad Name", "::notice::pwned", "Twice"]) expect(written.has(name)).toBe(false);
+    expect(text).not.toMatch(/Evil|pwned/);
+    expect(r.findings.filter((l) => l.startsWith("error"))).toEqual([
+      expect.stringMatching(
+        /^error presets\/permission-sets\.tsv: the live list holds "Bad Name", which is not a permission set name/,
+      ),
+      expect.stringMatching(
+        /the live list holds "Evil\\tproject\\tX\\nIAMManager", which is not a permission set name/,
+      ),
+      expect.stringMatching(/the live list holds "::notice::pwned", which is not/),
+      expect.stringMatching(/the live list holds "\[secret\]", which is not/),
+      "error presets/permission-sets.tsv: the live list holds Twice 2 times: not written; the list is not to be trusted",
+    ]);
+    expect(r.code).toBe(1);
+  });
+});
+
 describe("cannot judge (exit 2, one line, no secret, no stack trace)", () => {
   function failing(status: number, body: Record<string, unknown>, pathPrefix = "/iam/v1alpha1/quota"): StandinState {
     return { ...healthy(), fail: { pathPrefix, status, body } };
@@ -662,16 +882,22 @@ describe("cannot judge (exit 2, one line, no secret, no stack trace)", () => {
     );
   });
 
-  it("403: the key may not read something, naming it", async () => {
+  // Changed deliberately: a 403 names the permission set the read needs (quotas are no longer a 403 of this kind:
+  // see "checks preflight cannot make fail closed").
+  it("403: the key may not read something, naming it and the set to add", async () => {
     const r = await preflight(
-      failing(403, {
-        type: "permissions_denied",
-        message: "insufficient permissions",
-        details: [{ action: "read", resource: "quota" }],
-      }),
+      failing(
+        403,
+        {
+          type: "permissions_denied",
+          message: "insufficient permissions",
+          details: [{ action: "read", resource: "permission_set" }],
+        },
+        "/iam/v1alpha1/permission-sets",
+      ),
     );
     expect(oneLine(r)).toBe(
-      "preflight: listing IAM quotas: the credentials may not read this (403: read quota): give their identity IAMReadOnly and ProjectReadOnly on the organization (docs/ci.md)",
+      "preflight: listing permission sets: the credentials may not read this (403: read permission_set): give their identity IAMReadOnly on the organization (docs/ci.md)",
     );
   });
 
@@ -682,7 +908,8 @@ describe("cannot judge (exit 2, one line, no secret, no stack trace)", () => {
     );
   });
 
-  it("429: rate-limited", async () => {
+  // Changed deliberately: a 429 is retried with backoff before it stops preflight.
+  it("429 on every try: retried with a growing, bounded backoff, then one line", async () => {
     const r = await preflight(
       failing(429, {
         type: "too_many_requests",
@@ -692,8 +919,10 @@ describe("cannot judge (exit 2, one line, no secret, no stack trace)", () => {
       }),
     );
     expect(oneLine(r)).toBe(
-      "preflight: listing IAM quotas: Scaleway is rate-limiting these credentials (429, retry in 30s): try again later",
+      "preflight: listing the organization's quotas: Scaleway is rate-limiting these credentials (429 on each of 4 tries, waiting longer each time; it asks to retry in 30s): try again later",
     );
+    expect(standin!.requests.filter((q) => q.path === "/iam/v1alpha1/quota")).toHaveLength(4);
+    expect(r.sleeps).toEqual([1000, 2000, 4000]);
   });
 
   it("a refused connection", async () => {
@@ -789,6 +1018,413 @@ describe("credentials from the Scaleway config file", () => {
   });
 });
 
+describe("delivered secrets", () => {
+  const handMadeSecret = {
+    id: "16161616-1616-4616-8616-161616161616",
+    name: "buckets",
+    path: "/plakar/staging",
+    project_id: BACKUPS,
+    region: "fr-par",
+    tags: ["made-by=hand"],
+  };
+
+  function fineGrained(sets: string[]): StandinState["rules"][string] {
+    return [
+      {
+        id: "r-iam",
+        permission_set_names: ["IAMManager"],
+        permission_sets_scope_type: "organization",
+        organization_id: ORG,
+      },
+      { id: "r-secrets", permission_set_names: sets, permission_sets_scope_type: "projects", project_ids: [BACKUPS] },
+    ];
+  }
+  const WITHOUT_DELETE = ["SecretManagerReadOnly", "SecretManagerSecretCreate", "SecretManagerSecretWrite"];
+
+  it("a deployer lacking SecretManagerSecretDelete and a hand-made secret at the delivery's path: exit 1, then both fixed: exit 0", async () => {
+    const state = healthy();
+    state.rules[DEPLOY_POLICY] = fineGrained(WITHOUT_DELETE);
+    state.secrets = [handMadeSecret];
+    const broken = await preflight(state);
+    expect(broken.code).toBe(1);
+    expect(broken.findings).toEqual([
+      expect.stringMatching(
+        /^error secretManager\.project: .* cannot write secrets in project backups \(33333333-.*\), where credentials are delivered: it lacks SecretManagerSecretDelete \(to delete the version each rotation replaces, and the versions or the secret when a credential is retired or removed\)\. Give it SecretManagerFullAccess on that project, or the missing sets$/,
+      ),
+      `error credentials.buckets.deliver: a secret already sits at /plakar/staging/buckets in project backups (fr-par) (${handMadeSecret.id}, tags [made-by=hand]) and is not this stack's: pulumi up could not create the delivery's secret there. Delete or move that secret, or deliver elsewhere (secretManager.pathPrefix)`,
+    ]);
+    await standin!.close();
+    standin = undefined;
+    // Fixed: the missing set granted, the hand-made secret deleted.
+    state.rules[DEPLOY_POLICY] = fineGrained([...WITHOUT_DELETE, "SecretManagerSecretDelete"]);
+    state.secrets = [];
+    const fixed = await preflight(state);
+    expect(fixed.findings).toEqual([]);
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout).toMatch(
+      /ok {4}secretManager\.project: .* may manage the delivered secrets in project backups: SecretManagerReadOnly, SecretManagerSecretCreate, SecretManagerSecretWrite, SecretManagerSecretDelete/,
+    );
+  });
+
+  it("the stack's own secret at the path is no conflict; a secret at another path or name, whatever the API sends, neither", async () => {
+    const state = healthy();
+    state.secrets = [
+      { ...handMadeSecret, id: "17171717-1717-4717-8717-171717171717", tags: ["managed-by=pulumi", "stack=staging"] },
+      { ...handMadeSecret, id: "18181818-1818-4818-8818-181818181818", path: "/other" },
+      { ...handMadeSecret, id: "19191919-1919-4919-8919-191919191919", name: "buckets-old" },
+    ];
+    // An API that ignores the filters: preflight checks project, path and name itself.
+    state.rewrite = (p, body) =>
+      p.startsWith("/secret-manager/")
+        ? { ...body, secrets: state.secrets!.map((x) => ({ ...x, tags: x.tags ?? [] })), total_count: 3 }
+        : body;
+    const r = await preflight(state);
+    expect(r.findings).toEqual([]);
+    expect(r.stdout).toContain(
+      "ok    credentials.buckets.deliver: the secret at /plakar/staging/buckets in project backups (fr-par) is this stack's (tags managed-by=pulumi, stack=staging)",
+    );
+    expect(r.code).toBe(0);
+  });
+
+  it("secrets preflight may not list: not checked, an error naming the set to add (exit 1)", async () => {
+    const state = healthy();
+    state.fail = {
+      pathPrefix: "/secret-manager/",
+      status: 403,
+      body: { type: "permissions_denied", message: "insufficient permissions", details: [] },
+    };
+    const r = await preflight(state);
+    expect(r.code).toBe(1);
+    expect(r.findings).toEqual([
+      expect.stringMatching(
+        /^error credentials\.buckets\.deliver: not checked: listing the secrets named "buckets" at \/plakar\/staging in project 33333333-.* give their identity SecretManagerReadOnly on project 33333333-3333-4333-8333-333333333333 \(docs\/ci\.md\); until then nothing says no one else's secret sits at \/plakar\/staging\/buckets/,
+      ),
+    ]);
+  });
+});
+
+describe("checks preflight cannot make fail closed (exit 1, never 0)", () => {
+  it("quotas the key may not read: not checked, naming OrganizationReadOnly; every other check still runs", async () => {
+    const state = healthy();
+    state.fail = {
+      pathPrefix: "/iam/v1alpha1/quota",
+      status: 403,
+      body: {
+        type: "permissions_denied",
+        message: "insufficient permissions",
+        details: [{ action: "read", resource: "quota" }],
+      },
+    };
+    const r = await preflight(state);
+    expect(r.code).toBe(1);
+    expect(r.findings).toEqual([
+      "error not checked: listing the organization's quotas: the credentials may not read this (403: read quota): give their identity OrganizationReadOnly on the organization (docs/ci.md); until then nothing says the stack's applications, policies and keys fit",
+    ]);
+    expect(r.stdout).toMatch(/ok {4}projects\.apps/);
+    expect(r.stdout).toMatch(/may manage applications/);
+  });
+
+  it("a quota the organization does not report, or reports twice, and a key lifetime that is not a duration", async () => {
+    const state = healthy();
+    state.quota = [
+      { name: "api_keys", limit: 50 },
+      { name: "policies", limit: 50 },
+      { name: "policies", limit: 500 },
+    ];
+    state.maxApiKeyExpiration = "thirty days";
+    const r = await preflight(state);
+    expect(r.code).toBe(1);
+    expect(r.findings).toEqual([
+      expect.stringMatching(/^error quota applications: not checked: the organization reports no quota of that name/),
+      expect.stringMatching(/^error quota policies: not checked: the organization reports 2 quotas of that name/),
+      "error not checked: the organization's maximum API key lifetime \"thirty days\" is not a duration; nothing says the stack's keys fit under it",
+    ]);
+  });
+
+  it("an answer of the wrong shape is not trusted (exit 2, naming the field, not echoing the value)", async () => {
+    const state = healthy();
+    state.rewrite = (p, body) =>
+      p === "/iam/v1alpha1/applications"
+        ? { ...body, applications: [{ ...(body.applications as object[])[0], name: 42, tags: "managed-by=pulumi" }] }
+        : body;
+    const r = await preflight(state);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd()).toMatch(
+      /^preflight: listing applications, page 1, item 1: unexpected answer, not trusted \(name: .*\)$/,
+    );
+  });
+});
+
+describe("hostile answers", () => {
+  function sink(): Promise<Standin> {
+    return startStandin({ ...healthy(), secretKey: "00000000-0000-4000-8000-000000000000" });
+  }
+
+  it("a redirect to another origin is not followed: the key never reaches it (exit 2, one line)", async () => {
+    const thief = await sink();
+    try {
+      const state = healthy();
+      state.intercept = (req) =>
+        req.path === "/iam/v1alpha1/applications"
+          ? { status: 307, headers: { Location: `${thief.url}/steal?from=preflight` } }
+          : undefined;
+      const r = await preflight(state);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trimEnd().split("\n")).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^preflight: listing applications: http://127\\.0\\.0\\.1:\\d+ answered /iam/v1alpha1/applications with a redirect \\(307\\) to "${thief.url.replace(/[.]/g, "\\.")}": not followed`,
+          ),
+        ),
+      ]);
+      expect(thief.requests).toEqual([]);
+    } finally {
+      await thief.close();
+    }
+  });
+
+  it("an API URL the key would cross the network in clear to, or that carries a user, is refused before any request", async () => {
+    for (const [url, why] of [
+      ["http://api.example.com", "must be an https URL"],
+      ["https://user:pass@api.example.com", "must not carry a user or a password"],
+      ["https://api.example.com?x=1", "must not carry a query"],
+    ] as const) {
+      const r = await runAgainst(url, []);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`preflight: SCW_API_URL: ${JSON.stringify(url)} ${why}`);
+    }
+  });
+
+  it("a total_count that lies costs one request more, not thousands (exit 2: the list is not trusted)", async () => {
+    const state = healthy();
+    state.rewrite = (p, body) => (p === "/iam/v1alpha1/applications" ? { ...body, total_count: 1_000_000 } : body);
+    const r = await preflight(state);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd()).toBe(
+      "preflight: listing applications: the API claims 1000000 items but its pages end after 1: not trusted; run preflight again, and check SCW_API_URL if it persists",
+    );
+    expect(standin!.requests.filter((q) => q.path === "/iam/v1alpha1/applications")).toHaveLength(2);
+  });
+
+  it("pages that never end stop at a bound (exit 2), whatever total_count says", async () => {
+    const state = healthy();
+    const full = Array.from({ length: 100 }, (_, i) => ({
+      id: `aaaaaaaa-0000-4000-8000-${String(i).padStart(12, "0")}`,
+      name: `app-${i}`,
+      organization_id: ORG,
+      tags: [],
+    }));
+    state.rewrite = (p, body) =>
+      p === "/iam/v1alpha1/applications" ? { ...body, applications: full, total_count: 1_000_000_000 } : body;
+    const r = await preflight(state);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^preflight: listing applications: more than 5000 items \(page 51 claims 1000000000 in all\): not trusted/,
+    );
+    expect(standin!.requests.filter((q) => q.path === "/iam/v1alpha1/applications")).toHaveLength(51);
+  });
+
+  it("an answer larger than the bound is not read (exit 2)", async () => {
+    const state = healthy();
+    state.intercept = (req) =>
+      req.path === "/iam/v1alpha1/quota" ? { status: 200, text: " ".repeat(9 * 1024 * 1024) } : undefined;
+    const r = await preflight(state);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sent an answer larger than 8388608 bytes to \/iam\/v1alpha1\/quota: not read/);
+  });
+
+  it("429 twice, then an answer: retried after the waits Retry-After asks (capped), then exit 0", async () => {
+    const state = healthy();
+    state.intercept = (req, before) =>
+      req.path === "/iam/v1alpha1/permission-sets" && before < 2
+        ? {
+            status: 429,
+            headers: { "Retry-After": before === 0 ? "3" : "86400" },
+            body: { type: "too_many_requests", message: "slow down" },
+          }
+        : undefined;
+    const r = await preflight(state);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.sleeps).toEqual([3000, 30_000]);
+    // The first page three times (two 429s, then the answer); the later pages once each.
+    const firstPages = standin!.requests.filter(
+      (q) => q.path === "/iam/v1alpha1/permission-sets" && new URLSearchParams(q.query).get("page") === "1",
+    );
+    expect(firstPages).toHaveLength(3);
+  });
+
+  it("names that would forge output are printed escaped: no control, bidi or zero-width character, no workflow command line", async () => {
+    const state = healthy();
+    state.applications[0]!.name = "ci\u202edeploy\n::notice::pwned\u200b";
+    state.policies[0]!.name = "x\r\n::error file=a::forged\u001b[31m";
+    state.projects[0]!.name = "Apps\u2028##[warning]moved";
+    for (const json of [false, true]) {
+      const r = await preflight(state, json ? ["--json"] : []);
+      await standin!.close();
+      standin = undefined;
+      expect(r.code).toBe(0);
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
+      expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u200b\u202e\u2028]/);
+      expect(r.stdout.split("\n").filter((l) => /^\s*(::|##\[)/.test(l))).toEqual([]);
+      const text = json
+        ? (JSON.parse(r.stdout) as { findings: { message: string }[] }).findings.map((f) => f.message).join("\n")
+        : r.stdout;
+      expect(text).toContain('application "ci\\u202edeploy\\n::notice::pwned\\u200b"');
+      expect(text).toContain('policy "x\\r\\n::error file=a::forged\\u001b[31m"');
+      expect(text).toContain('is project "Apps\\u2028##[warning]moved"');
+    }
+  });
+
+  it("the secret key is never printed, in any case or spelling, even when the server echoes it", async () => {
+    const state = healthy();
+    state.fail = {
+      pathPrefix: "/iam/v1alpha1/quota",
+      status: 500,
+      body: {
+        type: "internal",
+        message: `token ${SECRET.toUpperCase()} rejected, see https://evil.example/?t=${encodeURIComponent(SECRET).replace(/-/g, "%2D")}&u=${SECRET.replace(/-/g, "")}`,
+      },
+    };
+    const r = await preflight(state);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("token [secret] rejected, see https://evil.example/?t=[secret]&u=[secret]");
+  });
+});
+
+describe("the identity pulumi up will use (the provider's credentials)", () => {
+  const OTHER_APP = "20202020-2020-4020-8020-202020202020";
+  const OTHER_KEY = "SCWEEEEEEEEEEEEEEEEE";
+
+  /** Preflight's own key in a profile of the Scaleway config file, so that the stack config's keys can apply. */
+  function profileEnv(url: string, extra: Record<string, string> = {}): Record<string, string> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plakar-scw-"));
+    const file = path.join(dir, "config.yaml");
+    fs.writeFileSync(file, `access_key: ${ACCESS_KEY}\nsecret_key: ${SECRET}\napi_url: ${url}\n`);
+    return { SCW_CONFIG_PATH: file, HOME: path.join(os.tmpdir(), "plakar-preflight-no-home"), ...extra };
+  }
+
+  /** The fixture with provider keys added under `config:`. */
+  function withProvider(lines: string): string {
+    return stackFile(`${fs.readFileSync(FIXTURE, "utf8")}${lines}`);
+  }
+
+  function withOtherKey(): StandinState {
+    const state = healthy();
+    state.applications.push({ id: OTHER_APP, name: "plakar-iam-other", organization_id: ORG });
+    state.keys.push({ access_key: OTHER_KEY, application_id: OTHER_APP, description: "other" });
+    return state;
+  }
+
+  it("scaleway:accessKey in the stack config wins over the config file's profile: that key's identity is checked", async () => {
+    standin = await startStandin(withOtherKey());
+    const config = withProvider(`  scaleway:accessKey: ${OTHER_KEY}\n  scaleway:secretKey:\n    secure: v1:AAAABBBB\n`);
+    const r = await runAgainst(standin.url, [], { config, env: profileEnv(standin.url) });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `ok    pulumi up run here would use access key "${OTHER_KEY}" (scaleway:accessKey (stack config)): application "plakar-iam-other" (${OTHER_APP}); its rights are checked below`,
+    );
+    expect(r.findings).toContainEqual(
+      expect.stringMatching(
+        /^error pulumi up's identity, application "plakar-iam-other" .* cannot manage applications/,
+      ),
+    );
+  });
+
+  it("SCW_ACCESS_KEY wins over the stack config's key (the environment takes precedence), and says so", async () => {
+    standin = await startStandin(withOtherKey());
+    const config = withProvider(`  scaleway:accessKey: ${OTHER_KEY}\n`);
+    const r = await runAgainst(standin.url, [], { config });
+    expect(r.code).toBe(0);
+    expect(r.findings).toEqual([
+      "warn  the stack config sets scaleway:accessKey, but SCW_ACCESS_KEY is set here and the provider prefers the environment: pulumi up run here ignores scaleway:accessKey",
+    ]);
+    expect(r.stdout).toMatch(/would use access key "SCWAAAAAAAAAAAAAAAAA" \(SCW_ACCESS_KEY\)/);
+  });
+
+  it("an encrypted scaleway:accessKey: which identity is unknown, so the rights are not checked (exit 1) unless --deployer names it", async () => {
+    standin = await startStandin(withOtherKey());
+    const config = withProvider(
+      "  scaleway:accessKey:\n    secure: v1:AAAABBBB\n  scaleway:secretKey:\n    secure: v1:CCCCDDDD\n",
+    );
+    const r = await runAgainst(standin.url, [], { config, env: profileEnv(standin.url) });
+    expect(r.code).toBe(1);
+    expect(r.findings).toEqual([
+      "error cannot tell which identity pulumi up runs as: its access key comes from scaleway:accessKey (stack config, encrypted), which preflight cannot decrypt. Set SCW_ACCESS_KEY to that key where preflight runs, or pass --deployer APPLICATION_ID",
+      "error not checked: preflight cannot tell which identity pulumi up runs as (see the identity lines): pass --deployer APPLICATION_ID",
+    ]);
+    const named = await runAgainst(standin.url, ["--deployer", DEPLOYER], { config, env: profileEnv(standin.url) });
+    expect(named.code).toBe(0);
+    expect(named.stdout).toContain(
+      `ok    pulumi up's identity is the one --deployer names: application "plakar-iam-ci-deploy" (${DEPLOYER})`,
+    );
+  });
+
+  it("a key pulumi up would use that the organization does not know; paired with a secret key from elsewhere", async () => {
+    standin = await startStandin(healthy());
+    const config = withProvider(`  scaleway:accessKey: ${OTHER_KEY}\n`);
+    const r = await runAgainst(standin.url, [], { config, env: profileEnv(standin.url) });
+    expect(r.code).toBe(1);
+    expect(r.findings.slice(0, 2)).toEqual([
+      expect.stringMatching(
+        /^warn {2}pulumi up run here would pair the access key from scaleway:accessKey \(stack config\) with the secret key from the default profile of .*config\.yaml: make sure both belong to one API key/,
+      ),
+      `error pulumi up run here would use access key "${OTHER_KEY}" (scaleway:accessKey (stack config)), which organization ${ORG} does not know: Scaleway would refuse it (401)`,
+    ]);
+  });
+
+  it("a stack-config access key that is not one (a secret pasted in the wrong key?) is an error, not echoed", async () => {
+    standin = await startStandin(healthy());
+    const pasted = "99999999-aaaa-4bbb-8ccc-eeeeeeeeeeee";
+    const config = withProvider(`  scaleway:accessKey: ${pasted}\n  scaleway:secretKey:\n    secure: v1:AAAA\n`);
+    const r = await runAgainst(standin.url, [], { config, env: profileEnv(standin.url) });
+    expect(r.code).toBe(1);
+    expect(r.findings[0]).toBe(
+      "error the access key pulumi up would use (scaleway:accessKey (stack config)) is not a Scaleway access key (SCW followed by 17 letters or digits): Scaleway would refuse it",
+    );
+    expect(r.stdout).not.toContain(pasted);
+  });
+
+  it("SCW_* variables set but empty win over the profile for the provider (not for preflight): an error each", async () => {
+    standin = await startStandin(healthy());
+    const env = profileEnv(standin.url, { SCW_ACCESS_KEY: "", SCW_SECRET_KEY: "" });
+    const r = await runAgainst(standin.url, [], { env });
+    expect(r.code).toBe(1);
+    expect(r.findings).toEqual([
+      "error SCW_SECRET_KEY is set but empty: the provider would use an empty secret key (a set variable wins, even empty): unset it, or give it the key",
+      "error SCW_ACCESS_KEY is set but empty: the provider would use an empty access key (a set variable wins, even empty): unset it, or give it the key",
+      "error not checked: preflight cannot tell which identity pulumi up runs as (see the identity lines): pass --deployer APPLICATION_ID",
+    ]);
+  });
+
+  it("a secret key in plain text in the stack file is an error, and never printed", async () => {
+    standin = await startStandin(healthy());
+    const plain = "88888888-aaaa-4bbb-8ccc-dddddddddddd";
+    const config = withProvider(`  scaleway:secretKey: ${plain}\n`);
+    // The server echoes it back in an error body: still never printed.
+    standin.state.fail = { pathPrefix: "/none", status: 500, body: {} };
+    const r = await runAgainst(standin.url, [], { config, env: profileEnv(standin.url) });
+    expect(r.code).toBe(1);
+    expect(r.findings).toContainEqual(
+      "error scaleway:secretKey: scaleway:secretKey is written in plain text in the stack file: whoever reads the repository holds the key. Revoke it, and set the new one with pulumi config set --secret scaleway:secretKey",
+    );
+    for (const spelling of spellingsOf(plain)) expect(r.stdout.toLowerCase()).not.toContain(spelling.toLowerCase());
+  });
+
+  it("scaleway:profile naming a profile the config file lacks: the provider ignores it, and preflight says so", async () => {
+    standin = await startStandin(healthy());
+    const config = withProvider("  scaleway:profile: nowhere\n");
+    const r = await runAgainst(standin.url, [], { config, env: profileEnv(standin.url) });
+    expect(r.code).toBe(0);
+    expect(r.findings).toEqual([
+      expect.stringMatching(
+        /^warn {2}scaleway:profile names profile "nowhere", which is not in .*config\.yaml: the provider ignores it$/,
+      ),
+    ]);
+  });
+});
+
 describe("the read-only guard", () => {
   it("refuses anything but GET and HEAD before it reaches the network", async () => {
     const sent: string[] = [];
@@ -804,6 +1440,149 @@ describe("the read-only guard", () => {
     }
     await guarded("http://127.0.0.1:9/iam/v1alpha1/applications");
     expect(sent).toEqual(["GET"]);
+  });
+});
+
+describe("the client's rules, one by one", () => {
+  it("redacts a secret in any case, percent-encoded, with or without its dashes, and leaves other text alone", () => {
+    const secret = "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d";
+    const text = [
+      secret,
+      secret.toUpperCase(),
+      secret.replace(/-/g, ""),
+      `https://x.example/?t=${secret.replace(/-/g, "%2D")}`,
+      secret.replace(/-/g, "\\u002d"),
+      "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3e",
+    ].join(" ");
+    expect(redact(text, [secret])).toBe(
+      "[secret] [secret] [secret] https://x.example/?t=[secret] [secret] 0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3e",
+    );
+    // Characters a regular expression or a URL treats specially are secrets' characters like any other.
+    expect(redact("a+b.c*d/e%2Bb", ["a+b.c*d/e", "x", undefined])).toBe("[secret]%2Bb");
+    expect(redact("pp%2bqq%2Frr!x pp+qq/rr!x", ["pp+qq/rr!x"])).toBe("[secret] [secret]");
+    // Too short to be a secret: left alone rather than blanking ordinary words.
+    expect(redact("abc", ["abc"])).toBe("abc");
+  });
+
+  it("a line that would start a workflow command gets a backslash; others are untouched", () => {
+    expect(neutralizeWorkflowCommands("ok\n::notice::x\n  ::error::y\n##[warning]z\nnot ::this")).toBe(
+      "ok\n\\::notice::x\n  \\::error::y\n\\##[warning]z\nnot ::this",
+    );
+  });
+
+  it("backs off exponentially from one second, takes a longer Retry-After (seconds or a date), never past 30 s", () => {
+    expect([1, 2, 3].map((a) => backoffMs(a, null))).toEqual([1000, 2000, 4000]);
+    expect(backoffMs(1, "5")).toBe(5000);
+    expect(backoffMs(3, "1")).toBe(4000);
+    expect(backoffMs(1, "999999")).toBe(30_000);
+    expect(backoffMs(1, new Date(10_000).toUTCString(), 0)).toBe(10_000);
+    expect(backoffMs(2, "soon")).toBe(2000);
+  });
+
+  it("sends the key over https only, or plain http to a loopback host", () => {
+    for (const ok of ["https://api.scaleway.com", "http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9"]) {
+      expect(apiUrlProblem(ok)).toBeUndefined();
+    }
+    for (const bad of [
+      "http://api.scaleway.com",
+      "http://10.0.0.1",
+      "ftp://127.0.0.1",
+      "http://127.0.0.1.evil.example",
+    ]) {
+      expect(apiUrlProblem(bad)).toMatch(/must be an https URL/);
+    }
+    expect(apiUrlProblem("not a url")).toBe("is not a URL");
+  });
+
+  it("reads the stack file's scaleway:* provider keys, plain or encrypted, in either spelling", () => {
+    const text = [
+      "config:",
+      "  scaleway:accessKey: SCWAAAAAAAAAAAAAAAAA",
+      "  scaleway:config:profile: ci",
+      "  scaleway:secretKey:",
+      "    secure: v1:abc",
+      "  scaleway:region: fr-par",
+      "  plakar-scaleway-iam:organizationId: x",
+      "",
+    ].join("\n");
+    expect(providerStackConfig(text)).toEqual({
+      accessKey: { secure: false, value: "SCWAAAAAAAAAAAAAAAAA" },
+      profile: { secure: false, value: "ci" },
+      secretKey: { secure: true },
+    });
+  });
+
+  it("resolves pulumi up's credentials as the provider does: environment, then stack config, then profiles", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plakar-scw-"));
+    const file = path.join(dir, "config.yaml");
+    fs.writeFileSync(
+      file,
+      [
+        "access_key: SCWDEFAULTAAAAAAAAAA",
+        "secret_key: 00000000-0000-4000-8000-000000000001",
+        "active_profile: ci",
+        "profiles:",
+        "  ci:",
+        "    access_key: SCWACTIVEAAAAAAAAAAA",
+        "  deploy:",
+        "    access_key: SCWNAMEDAAAAAAAAAAAA",
+        "",
+      ].join("\n"),
+    );
+    const env = { SCW_CONFIG_PATH: file };
+    const pick = (e: Record<string, string>, c: Parameters<typeof deployCredentials>[1]) => {
+      const d = deployCredentials({ ...env, ...e }, c);
+      return [d.accessKey?.value, d.accessKey?.source, d.secretKey?.value];
+    };
+    // The active profile over the top-level one (the secret key comes from the top level).
+    expect(pick({}, {})).toEqual([
+      "SCWACTIVEAAAAAAAAAAA",
+      `profile "ci" of ${file}`,
+      "00000000-0000-4000-8000-000000000001",
+    ]);
+    // scaleway:profile over the active profile; scaleway:accessKey over both.
+    expect(pick({}, { profile: { secure: false, value: "deploy" } })[0]).toBe("SCWNAMEDAAAAAAAAAAAA");
+    expect(
+      pick(
+        {},
+        { profile: { secure: false, value: "deploy" }, accessKey: { secure: false, value: "SCWSTACKAAAAAAAAAAAA" } },
+      ),
+    ).toEqual(["SCWSTACKAAAAAAAAAAAA", "scaleway:accessKey (stack config)", "00000000-0000-4000-8000-000000000001"]);
+    // The environment over everything, deprecated names after current ones, a set variable even when empty.
+    const stack = { accessKey: { secure: false as const, value: "SCWSTACKAAAAAAAAAAAA" } };
+    expect(pick({ SCALEWAY_ACCESS_KEY: "SCWOLDAAAAAAAAAAAAAA" }, stack).slice(0, 2)).toEqual([
+      "SCWOLDAAAAAAAAAAAAAA",
+      "SCALEWAY_ACCESS_KEY",
+    ]);
+    expect(
+      pick({ SCALEWAY_ACCESS_KEY: "SCWOLDAAAAAAAAAAAAAA", SCW_ACCESS_KEY: "SCWENVAAAAAAAAAAAAAA" }, stack)[0],
+    ).toBe("SCWENVAAAAAAAAAAAAAA");
+    expect(pick({ SCW_ACCESS_KEY: "" }, stack).slice(0, 2)).toEqual(["", "SCW_ACCESS_KEY"]);
+    expect(pick({ SCW_TOKEN: "00000000-0000-4000-8000-000000000002" }, {})[2]).toBe(
+      "00000000-0000-4000-8000-000000000002",
+    );
+    // An encrypted value is known to be there, not what it is.
+    expect(deployCredentials(env, { accessKey: { secure: true } }).accessKey).toEqual({
+      source: "scaleway:accessKey (stack config, encrypted)",
+      layer: "stack config",
+    });
+  });
+
+  it("refuses to send anything to another origin, and follows no redirect", async () => {
+    const sent: Request[] = [];
+    const inner = (async (input: Request) => {
+      sent.push(input);
+      return new Response(null, { status: 302, headers: { Location: "https://elsewhere.example/x" } });
+    }) as unknown as typeof fetch;
+    const guarded = readOnlyFetch(inner, { origin: "http://127.0.0.1:9" });
+    await expect(guarded("http://127.0.0.2:9/iam/v1alpha1/applications")).rejects.toThrow(
+      "refused to send a request to http://127.0.0.2:9",
+    );
+    expect(sent).toEqual([]);
+    await expect(guarded("http://127.0.0.1:9/iam/v1alpha1/applications")).rejects.toThrow(
+      /with a redirect \(302\) to "https:\/\/elsewhere\.example": not followed/,
+    );
+    expect(sent.map((r) => r.redirect)).toEqual(["manual"]);
   });
 });
 

@@ -24,20 +24,35 @@ export interface PermissionSet {
 /** The documented permission sets, by name. */
 export type Catalog = ReadonlyMap<string, PermissionSet>;
 
+/**
+ * Reads the catalog: a header, then one `<name>\t<project|organization>\t<category>` line per set. A name written
+ * twice is refused, whatever its second scope: a reader keeping either line would decide a set's scope by the order
+ * of lines, and `preflight --update-catalog` would silently drop one of them.
+ */
 export function parseCatalog(tsv: string, source = "permission-sets.tsv"): Catalog {
-  const lines = tsv.split(/\r?\n/).filter((l) => l.trim() !== "");
-  const header = lines.shift()?.split("\t");
+  // Line numbers count every line of the file, blank ones included, so an error points where an editor does.
+  const lines = tsv
+    .split(/\r?\n/)
+    .map((text, i) => ({ text, number: i + 1 }))
+    .filter((l) => l.text.trim() !== "");
+  const header = lines.shift()?.text.split("\t");
   if (header?.[0] !== "name" || header[1] !== "scope") {
     throw new Error(`${source}: expected a header line "name<TAB>scope<TAB>category"`);
   }
   const catalog = new Map<string, PermissionSet>();
-  lines.forEach((line, i) => {
-    const [name, scope, category = ""] = line.split("\t");
+  const firstLine = new Map<string, number>();
+  for (const { text, number } of lines) {
+    const [name, scope, category = ""] = text.split("\t");
     if (!name || (scope !== "project" && scope !== "organization")) {
-      throw new Error(`${source}:${i + 2}: expected "<name>\\t<project|organization>\\t<category>", got "${line}"`);
+      throw new Error(`${source}:${number}: expected "<name>\\t<project|organization>\\t<category>", got "${text}"`);
     }
+    const first = firstLine.get(name);
+    if (first !== undefined) {
+      throw new Error(`${source}:${number}: "${name}" is already listed on line ${first}: keep one line per set`);
+    }
+    firstLine.set(name, number);
     catalog.set(name, { name, scope, category });
-  });
+  }
   return catalog;
 }
 

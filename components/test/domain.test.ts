@@ -42,6 +42,17 @@ describe("the catalog file", () => {
     expect(() => parseCatalog("name\tscope\n\tproject\n", "s")).toThrow(/s:2:/);
   });
 
+  it("refuses a set listed twice, with either scope, naming both lines as an editor counts them", () => {
+    expect(() => parseCatalog("name\tscope\nA\tproject\n\nA\torganization\tX\n", "sets.tsv")).toThrow(
+      'sets.tsv:4: "A" is already listed on line 2: keep one line per set',
+    );
+    expect(() => parseCatalog("name\tscope\nA\tproject\tX\nB\tproject\nA\tproject\tX\n", "s")).toThrow(
+      /^s:4: "A" is already listed on line 2/,
+    );
+    // Names differing only in case are two sets: Scaleway's names are case-sensitive.
+    expect(parseCatalog("name\tscope\nA\tproject\na\tproject\n").size).toBe(2);
+  });
+
   it("ships the 202 documented sets", () => {
     const catalog = loadCatalog();
     expect(catalog.size).toBe(202);

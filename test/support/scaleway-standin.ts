@@ -1,7 +1,9 @@
 /**
  * A stand-in for Scaleway's API on 127.0.0.1: the read endpoints preflight uses, with payloads in the API's own
  * snake_case JSON, following the official SDK's types (`@scaleway/sdk-iam` v1alpha1, `@scaleway/sdk-account` v3) and
- * its pagination (`page`, `page_size`, `total_count`). It records every request; anything but GET is answered 405.
+ * its pagination (`page`, `page_size`, `total_count`), and the one Secret Manager list preflight reads
+ * (`@scaleway/sdk-secret` v1beta1 `listSecrets`). It records every request; anything but GET is answered 405. Hostile
+ * answers (redirects, 429s, lying totals, odd names) come from the state's `intercept` and `rewrite` hooks.
  */
 import * as fs from "fs";
 import * as http from "http";
@@ -54,6 +56,16 @@ export interface StandinPermissionSet {
   scope_type: "projects" | "organization" | "account_root_user";
   categories?: string[];
 }
+export interface StandinSecret {
+  id: string;
+  name: string;
+  /** The folder, e.g. `/plakar/staging`. */
+  path: string;
+  project_id: string;
+  region: string;
+  tags?: string[];
+  protected?: boolean;
+}
 export interface StandinQuotum {
   name: string;
   limit?: number;
@@ -81,8 +93,25 @@ export interface StandinState {
   maxApiKeyExpiration?: string;
   /** The largest page the stand-in serves, whatever page_size asks. @default 100 */
   maxPageSize: number;
+  /** Secret Manager secrets of this organization's projects. */
+  secrets?: StandinSecret[];
   /** Answer every request whose path starts with this with the given status and Scaleway error body. */
   fail?: { pathPrefix: string; status: number; body: Json };
+  /**
+   * Answers a request instead of the routes: called for every authenticated GET with the request and how many
+   * requests to its path came before it (0 for the first). Return undefined to let the routes answer.
+   */
+  intercept?: (request: RecordedRequest, before: number) => Reply | undefined;
+  /** Rewrites a routed JSON answer (a lying `total_count`, a hostile name) before it is sent. */
+  rewrite?: (path: string, body: Json, url: URL) => Json;
+}
+
+/** A raw answer: status, headers, and a JSON body or a text one. */
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: Json;
+  text?: string;
 }
 
 export interface RecordedRequest {
@@ -91,6 +120,8 @@ export interface RecordedRequest {
   readonly query: string;
   /** Whether the request carried the expected X-Auth-Token. */
   readonly authenticated: boolean;
+  /** Whether the request carried any X-Auth-Token at all. */
+  readonly token: boolean;
 }
 
 export interface Standin {
@@ -179,6 +210,24 @@ const quotum = (q: StandinQuotum): Json => ({
   description: `Number of ${q.name}`,
   locality_type: "global",
   limits: [{ global: true, ...(q.unlimited ? { unlimited: true } : { limit: q.limit }) }],
+});
+
+const secret = (x: StandinSecret): Json => ({
+  id: x.id,
+  project_id: x.project_id,
+  name: x.name,
+  status: "ready",
+  created_at: nowIso,
+  updated_at: nowIso,
+  tags: x.tags ?? [],
+  version_count: 1,
+  description: "",
+  managed: false,
+  protected: x.protected ?? false,
+  type: "key_value",
+  path: x.path,
+  used_by: [],
+  region: x.region,
 });
 
 const notFound = (resource: string, id: string): [number, Json] => [
@@ -309,6 +358,19 @@ function route(state: StandinState, url: URL): [number, Json] {
       },
     ];
   }
+  if ((m = /^\/secret-manager\/v1beta1\/regions\/([^/]+)\/secrets$/.exec(p))) {
+    const region = m[1];
+    const projectIds = new Set(state.projects.map((x) => x.id));
+    const found = (state.secrets ?? []).filter(
+      (x) =>
+        x.region === region &&
+        projectIds.has(x.project_id) &&
+        (q.get("project_id") === null || x.project_id === q.get("project_id")) &&
+        (q.get("name") === null || x.name === q.get("name")) &&
+        (q.get("path") === null || x.path === q.get("path")),
+    );
+    return [200, page(found.map(secret), url, state, "secrets")];
+  }
   if ((m = /^\/account\/v3\/projects\/([^/]+)$/.exec(p))) {
     const found = [...state.projects, ...state.foreignProjects].find((x) => x.id === m![1]);
     return found ? [200, project(found)] : notFound("project", m[1]!);
@@ -324,10 +386,19 @@ export async function startStandin(state: StandinState): Promise<Standin> {
   const requests: RecordedRequest[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const authenticated = req.headers["x-auth-token"] === state.secretKey;
-    requests.push({ method: req.method ?? "", path: url.pathname, query: url.search, authenticated });
-    const send = (status: number, body: Json) => {
-      res.writeHead(status, { "Content-Type": "application/json" });
+    const token = req.headers["x-auth-token"];
+    const authenticated = token === state.secretKey;
+    const recorded = {
+      method: req.method ?? "",
+      path: url.pathname,
+      query: url.search,
+      authenticated,
+      token: token !== undefined,
+    };
+    const before = requests.filter((r) => r.path === url.pathname).length;
+    requests.push(recorded);
+    const send = (status: number, body: Json, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { "Content-Type": "application/json", ...headers });
       res.end(JSON.stringify(body));
     };
     if (req.method !== "GET") return send(405, { type: "invalid_request_error", message: "read-only stand-in" });
@@ -339,9 +410,15 @@ export async function startStandin(state: StandinState): Promise<Standin> {
         message: "authentication is denied",
       });
     }
+    const reply = state.intercept?.(recorded, before);
+    if (reply) {
+      res.writeHead(reply.status, { "Content-Type": "application/json", ...reply.headers });
+      res.end(reply.text ?? (reply.body === undefined ? "" : JSON.stringify(reply.body)));
+      return;
+    }
     if (state.fail && url.pathname.startsWith(state.fail.pathPrefix)) return send(state.fail.status, state.fail.body);
     const [status, body] = route(state, url);
-    send(status, body);
+    send(status, status === 200 && state.rewrite ? state.rewrite(url.pathname, body, url) : body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
