@@ -393,6 +393,14 @@ describe("through a command's main, in this process", () => {
       ].join("\n"),
     );
   });
+  it("preflight reads the flags npm kept from the environment it is given, not the process's", async () => {
+    const { main } = await import("../tools/preflight/main");
+    let stderr = "";
+    const io = { stdout: () => undefined, stderr: (t: string) => void (stderr += t), root: process.cwd() };
+    const env = { ...launcher("preflight"), npm_config_update_catalog: "true" };
+    expect(await main([], env, io)).toBe(2);
+    expect(stderr).toContain("error: --update-catalog: npm kept this flag for itself (npm_config_update_catalog=true)");
+  });
 });
 
 describe("the real npm", () => {
