@@ -8,7 +8,13 @@ export default {
   coverageAnalysis: "perTest",
   // The component package and the stack's own config logic.
   // One file or a few: `npm run mutation -- --mutate components/domain/scope.ts`.
-  mutate: ["components/**/*.ts", "stack/**/*.ts", "!components/dist/**", "!components/scripts/**"],
+  mutate: [
+    "components/**/*.ts",
+    "stack/**/*.ts",
+    "!components/dist/**",
+    "!components/scripts/**",
+    "!components/test/**",
+  ],
   checkers: [],
   concurrency: 2,
   // Mutants in module-level code (schemas, constants) would each rerun the whole suite: hours on 2 cores.

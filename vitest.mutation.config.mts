@@ -1,4 +1,4 @@
-// The suite Stryker runs for each mutant of domain/ and components/: the tests of the domain, the component, the
+// The suite Stryker runs for each mutant of components/ and stack/: the tests of the domain, the component, the
 // program, the command-line tools (in process) and the policy pack. Left out: the tests of tools whose code is not
 // mutated (preflight, check-preview), those that only spawn processes or pack the package (a child process's coverage
 // is invisible to Stryker's perTest analysis).
@@ -36,6 +36,7 @@ export default mergeConfig(
         "components/test/library.test.ts",
         "components/test/component-args.test.ts",
         "test/stack-resolve.test.ts",
+        "test/plakar-cli.test.ts",
       ],
       reporters: ["default"],
       // The property tests, a tenth of their configs: enough to kill a mutant, cheap enough to run per mutant.
