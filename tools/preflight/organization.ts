@@ -323,7 +323,7 @@ const RIGHT = {
   iam: "IAMReadOnly on the organization",
   projects: "ProjectReadOnly on the organization",
   // IAMReadOnly covers users, groups, applications, policies and API keys; the organization's quotas are under
-  // OrganizationReadOnly (Scaleway's permission set reference, shared/reference/plakar-use-cases.md, third pass).
+  // OrganizationReadOnly ("the Organization's general information and quotas", Scaleway's permission set reference).
   quotas: "OrganizationReadOnly on the organization",
   secrets: (projectId: string) => `SecretManagerReadOnly on project ${projectId}`,
 };
