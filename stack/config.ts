@@ -6,8 +6,13 @@
  * Guardrails against config that means something else than it says: a key named `__proto__`, `constructor` or
  * `prototype` at any level (it would become the prototype of the parsed config, and zod reads inherited keys), two
  * spellings of one key (`ns:config:key`, a bare `key`), and our keys under a namespace that only looks like ours.
+ *
+ * Bounded work, whatever a file holds: YAML aliases are expanded once each and counted as they are (Expander), and
+ * this project's values are held to limits before the schema, the planner or a typo's suggestion sees them
+ * (limitProblem: credentials, project aliases, text length, values in all), in the stack file and in the program's
+ * own reading alike. Every refusal is one line naming the file (or the key) and what to do.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { type Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { ConfigError, type ConfigIssue } from "../components/domain/errors";
 import { KNOWN_KEYS } from "./schema";
 import { closest, editDistance } from "../components/domain/suggest";
@@ -41,8 +46,30 @@ function legacyFix(legacy: RegExpExecArray): string {
 /** Deeper than any value of ours (credentials.x.rules[0].projects[0] is 5): refused before it is walked. */
 export const MAX_DEPTH = 32;
 
-/** How many YAML aliases may be expanded (times the aliases each holds): enough for shared blocks, not for a bomb. */
-const MAX_ALIAS_COUNT = 10_000;
+/**
+ * How many values YAML aliases may add when expanded, every use of an alias counting the values it stands for:
+ * 150 credentials sharing one four-value block add 600; a "billion laughs" document adds billions.
+ */
+export const MAX_ALIAS_VALUES = 10_000;
+
+/**
+ * The most credentials one stack declares. Each is an application and a policy, and Scaleway's default quotas are 100
+ * applications and 50 policies per organization (Scaleway's documentation): a few hundred is beyond any
+ * real stack, and 20,000 (1 MiB of them) would take the plan's memory.
+ */
+export const MAX_CREDENTIALS = 500;
+
+/** The most project aliases one stack declares. */
+export const MAX_PROJECTS = 200;
+
+/**
+ * The longest string (a value or a key) of ours: Scaleway's names are at most 64 characters, descriptions 200, a
+ * secret path's segments 255. Longer text is never valid, and every check of a string would pay for its length.
+ */
+export const MAX_TEXT = 256;
+
+/** The most values (strings, numbers, lists, mappings...) in this project's config: 500 credentials of 40 each. */
+export const MAX_VALUES = 20_000;
 
 /** How Pulumi and JSON write a number; YAML also reads 014, 0o14, 0x1F, .5, +1 and .inf, not all as Pulumi does. */
 const PLAIN_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$/;
@@ -85,6 +112,8 @@ function looksLikeNamespace(ns: string, namespace: string): boolean {
 export function namespaceConfig(all: Readonly<Record<string, string>>, namespace: string): Record<string, unknown> {
   const issues: ConfigIssue[] = [];
   const out: Record<string, unknown> = {};
+  const budget = valueBudget();
+  let limited = false;
   let ours = 0;
   for (const fullKey of Object.keys(all).sort()) {
     const colon = fullKey.indexOf(":");
@@ -134,9 +163,16 @@ export function namespaceConfig(all: Readonly<Record<string, string>>, namespace
       continue;
     }
     reservedKeysIn(value, key, issues);
+    const tooMuch = limited ? undefined : limitProblem(key, value, budget);
+    if (tooMuch) {
+      // One line: past the first limit, the rest is not read.
+      issues.push(tooMuch);
+      limited = true;
+      continue;
+    }
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw new ConfigError(capped(issues, ""));
   if (ours === 0) {
     throw new ConfigError([
       {
@@ -222,6 +258,196 @@ export interface StackFileConfig {
   readonly config: Record<string, string>;
 }
 
+/** The most problems listed for one file or config: the first ones, then how many more there are. */
+export const MAX_ISSUES = 20;
+
+/** `issues`, at most MAX_ISSUES of them and a last line counting the rest: 100,000 repeated keys are not 100,000 lines. */
+function capped(issues: readonly ConfigIssue[], where: string): ConfigIssue[] {
+  if (issues.length <= MAX_ISSUES) return [...issues];
+  return [
+    ...issues.slice(0, MAX_ISSUES),
+    { path: where, message: `and ${issues.length - MAX_ISSUES} more problems like these: fix these first` },
+  ];
+}
+
+/** A key in a message: cut short, since the key itself may be the overlong text. */
+function shownKey(key: string): string {
+  return key.length > 40 ? `${key.slice(0, 40)}…` : key;
+}
+
+function textMessage(length: number, what: string): string {
+  return `${what} ${length} characters long, more than the ${MAX_TEXT} of any name or value here (Scaleway's names take 64, descriptions 200): shorten it`;
+}
+
+/** What is left of the MAX_VALUES budget of one config, shared by all of its keys. */
+export interface ValueBudget {
+  left: number;
+}
+
+export function valueBudget(): ValueBudget {
+  return { left: MAX_VALUES };
+}
+
+/**
+ * The first limit one of our top-level values passes, if any: a `credentials` or `projects` mapping with too many
+ * entries, a string or key longer than MAX_TEXT, or more values than the budget has left. Checked before any work that
+ * grows with the values (the schema, the planner, the components, the suggestions for a typo), so that work is
+ * bounded whatever the file holds. Stops at the first problem: a file of 20,000 long strings is one line, not 20,000.
+ * The value is no deeper than MAX_DEPTH (checked before): the walk recurses.
+ */
+export function limitProblem(key: string, value: unknown, budget: ValueBudget): ConfigIssue | undefined {
+  if (key === "credentials" || key === "projects") {
+    const entries = value && typeof value === "object" && !Array.isArray(value) ? Object.keys(value).length : 0;
+    const most = key === "credentials" ? MAX_CREDENTIALS : MAX_PROJECTS;
+    if (entries > most && key === "credentials") {
+      return {
+        path: key,
+        message: `declares ${entries} credentials, more than the ${most} a stack may hold (Scaleway's default quotas: 100 applications, 50 policies): split them over several stacks`,
+      };
+    }
+    if (entries > most) {
+      return {
+        path: key,
+        message: `declares ${entries} project aliases, more than the ${most} a stack may hold: declare only the projects its credentials name`,
+      };
+    }
+  }
+  const walk = (node: unknown, path: string): ConfigIssue | undefined => {
+    if (--budget.left < 0) {
+      return {
+        path,
+        message: `the config holds more than ${MAX_VALUES} values (strings, numbers, lists, mappings; aliases expanded), far more than ${MAX_CREDENTIALS} credentials need: remove repeated or unused values`,
+      };
+    }
+    if (typeof node === "string") {
+      return node.length > MAX_TEXT ? { path, message: textMessage(node.length, "is") } : undefined;
+    }
+    if (!node || typeof node !== "object") return undefined;
+    const list = Array.isArray(node);
+    for (const child of Object.keys(node)) {
+      if (!list && child.length > MAX_TEXT) {
+        return { path: `${path}.${shownKey(child)}`, message: textMessage(child.length, "is a key") };
+      }
+      const problem = walk((node as Record<string, unknown>)[child], list ? `${path}[${child}]` : `${path}.${child}`);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+  return walk(value, key);
+}
+
+/** What a YAML node stands for once its aliases are expanded: its value, and what reading it cost. */
+interface Expanded {
+  readonly value: unknown;
+  /** Values (scalars, lists, mappings) in it. */
+  readonly values: number;
+  /** Characters of its strings and keys (1 for any other scalar): never more than its source text without aliases. */
+  readonly chars: number;
+  /** Nesting of lists and mappings. */
+  readonly depth: number;
+}
+
+/**
+ * A YAML document's value, every alias expanded, in one pass: what the `yaml` library's toJS does, bounded. Its
+ * toJS caps the uses of an anchor (maxAliasCount) but not the text an alias repeats (one 200 kB string, 9,000 times,
+ * is more than JSON.stringify can hold: a RangeError), nor an alias inside the value it names (a circular value), and
+ * counting an anchor's aliases walks the whole document for each of them (quadratic). Here each anchored value is read
+ * once, in document order (an alias means the last anchor of its name written before it, as in YAML 1.2 §3.2.2.2),
+ * and every use of an alias adds what it stands for to budgets checked as it is read: MAX_ALIAS_VALUES values, the
+ * file's own limit (MAX_CONFIG_BYTES) in characters, MAX_DEPTH levels. Keys are plain scalars (keysInYaml ran first).
+ */
+class Expander {
+  private readonly anchors = new Map<string, Node>();
+  private readonly read = new Map<Node, Expanded>();
+  private aliasValues = 0;
+  private chars = 0;
+
+  /**
+   * `refuse(node, message, wholeFile)` throws a ConfigError at the node, or at the whole file for a budget, which no
+   * one alias passes alone; `where(node)` is "line L, column C".
+   */
+  constructor(
+    private readonly refuse: (node: Node, message: string, wholeFile?: boolean) => never,
+    private readonly where: (node: Node) => string,
+  ) {}
+
+  expand(node: unknown, depth: number): Expanded {
+    if (node === null || node === undefined) return { value: null, values: 1, chars: 1, depth: 0 };
+    if (isAlias(node)) return this.alias(node, depth);
+    const anchored = (node as Node).anchor;
+    if (anchored) this.anchors.set(anchored, node as Node);
+    const out = this.node(node as Node, depth);
+    if (anchored) this.read.set(node as Node, out);
+    return out;
+  }
+
+  private alias(node: Alias, depth: number): Expanded {
+    const name = `*${node.source}`;
+    const target = this.anchors.get(node.source);
+    if (target === undefined) {
+      this.refuse(node, `${name} names no anchor (&${node.source}) written before it: write the anchor first`);
+    }
+    const done = this.read.get(target);
+    if (done === undefined) {
+      this.refuse(node, `${name} is inside the value it names (a value that contains itself): write the values out`);
+    }
+    this.aliasValues += done.values;
+    this.chars += done.chars;
+    if (this.aliasValues > MAX_ALIAS_VALUES || this.chars > MAX_CONFIG_BYTES) {
+      const past =
+        this.aliasValues > MAX_ALIAS_VALUES
+          ? `${MAX_ALIAS_VALUES} values`
+          : `${MAX_CONFIG_BYTES} characters (1 MiB, a stack file's limit)`;
+      this.refuse(
+        node,
+        `its YAML aliases (*name) expand to too many values: ${name} (${this.where(node)}) takes them past ${past}: write each value out once, or share fewer`,
+        true,
+      );
+    }
+    if (depth + done.depth > MAX_DEPTH) {
+      this.refuse(
+        node,
+        `${name} nests its value deeper than ${MAX_DEPTH} levels: no value of this project is that deep`,
+      );
+    }
+    return done;
+  }
+
+  private node(node: Node, depth: number): Expanded {
+    if (isScalar(node)) {
+      const size = typeof node.value === "string" ? node.value.length : 1;
+      this.chars += size;
+      return { value: node.value ?? null, values: 1, chars: size, depth: 0 };
+    }
+    let values = 1;
+    let chars = 0;
+    let inner = 0;
+    const add = (part: Expanded) => {
+      values += part.values;
+      chars += part.chars;
+      inner = Math.max(inner, part.depth);
+      return part.value;
+    };
+    if (isMap(node)) {
+      const object: Record<string, unknown> = {};
+      for (const pair of node.items) {
+        // As toJS names keys: a null key is "", any other scalar its text (keysInYaml refused the rest).
+        const key = isScalar(pair.key) ? String(pair.key.value ?? "") : "";
+        if (isScalar(pair.key)) this.expand(pair.key, depth + 1);
+        chars += key.length;
+        const value = add(this.expand(pair.value, depth + 1));
+        Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+      }
+      return { value: object, values, chars, depth: inner + 1 };
+    }
+    if (isSeq(node)) {
+      const list = node.items.map((item) => add(this.expand(item, depth + 1)));
+      return { value: list, values, chars, depth: inner + 1 };
+    }
+    return this.refuse(node, "is not a YAML value this project reads");
+  }
+}
+
 /** YAML error codes (`BAD_INDENT`) as words; the library's messages quote source lines, which may hold secrets. */
 function yamlProblem(code: string): string {
   return `YAML syntax error (${code.toLowerCase().replace(/_/g, " ")})`;
@@ -267,7 +493,10 @@ export function parseStackFile(text: string, project: string, source: string): S
   }
   if (doc.errors.length > 0) {
     throw new ConfigError(
-      doc.errors.map((e) => ({ path: at(lines, e.pos[0]), message: yamlProblem(e.code) })),
+      capped(
+        doc.errors.map((e) => ({ path: at(lines, e.pos[0]), message: yamlProblem(e.code) })),
+        source,
+      ),
       "invalid stack file",
     );
   }
@@ -291,7 +520,7 @@ export function parseStackFile(text: string, project: string, source: string): S
   }
   const issues: ConfigIssue[] = [];
   keysInYaml(root, "", issues, (n) => at(lines, n.range?.[0]));
-  if (issues.length > 0) throw new ConfigError(issues, "invalid stack file");
+  if (issues.length > 0) throw new ConfigError(capped(issues, source), "invalid stack file");
 
   const block = root.get("config", true) as Node | undefined;
   if (block === undefined) {
@@ -334,16 +563,37 @@ export function parseStackFile(text: string, project: string, source: string): S
     if (name.startsWith(`${project}:`) || !name.includes(":"))
       numbersIn(pair.value, issues, (n) => at(lines, n.range?.[0]));
   }
-  if (issues.length > 0) throw new ConfigError(issues, "invalid stack file");
-  let values: Record<string, unknown>;
-  try {
-    values = (doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as { config: Record<string, unknown> }).config;
-  } catch {
-    // The library's only refusal here: aliases that expand past the count (a "billion laughs" document).
-    throw new ConfigError(
-      [{ path: source, message: `its YAML aliases (*name) expand to too many values: write the values out` }],
-      "invalid stack file",
-    );
+  if (issues.length > 0) throw new ConfigError(capped(issues, source), "invalid stack file");
+  const expander = new Expander(
+    (node, message, wholeFile) => {
+      throw new ConfigError([{ path: wholeFile ? source : at(lines, node.range?.[0]), message }], "invalid stack file");
+    },
+    (node) => {
+      const { line, col } = lines.linePos(node.range?.[0] ?? 0);
+      return `line ${line}, column ${col}`;
+    },
+  );
+  const values = (expander.expand(root, 0).value as { config: Record<string, unknown> }).config;
+  // Our values within this project's limits before they are turned into text, let alone planned.
+  const budget = valueBudget();
+  for (const pair of block.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : "";
+    const key = name.replace(LEGACY_CONFIG_KEY, "$1:$2");
+    const short = key.startsWith(`${project}:`) ? key.slice(project.length + 1) : key.includes(":") ? undefined : key;
+    if (short === undefined || !Object.hasOwn(values, name)) continue;
+    const written = values[name];
+    // An encrypted value is refused below, as such. A string is read as the program reads it (JSON text decoded);
+    // one that is not valid JSON of ours is for namespaceConfig to describe.
+    if (written && typeof written === "object" && "secure" in written) continue;
+    const { value, problem: unread } = typeof written === "string" ? decodeValue(short, written) : { value: written };
+    if (unread) continue;
+    const problem = limitProblem(short, value, budget);
+    if (problem) {
+      throw new ConfigError(
+        [{ path: at(lines, (pair.key as Node).range?.[0]), message: `${project}:${problem.path}: ${problem.message}` }],
+        "invalid stack file",
+      );
+    }
   }
   const config: Record<string, string> = {};
   /** Where each key (as Pulumi will read it) was first written. */
@@ -391,7 +641,7 @@ export function parseStackFile(text: string, project: string, source: string): S
     }
     config[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  if (issues.length > 0) throw new ConfigError(issues, "invalid stack file");
+  if (issues.length > 0) throw new ConfigError(capped(issues, source), "invalid stack file");
   return { config };
 }
 

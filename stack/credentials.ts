@@ -158,8 +158,29 @@ function projectId(config: StackConfig, alias: string): string | undefined {
   return Object.hasOwn(config.projects, alias) ? config.projects[alias] : undefined;
 }
 
-function declaredAliases(config: StackConfig): string[] {
-  return Object.keys(config.projects).sort(compare);
+/** How many declared aliases an error lists (a line is cut at 300 characters), and suggestions one config gets. */
+const MAX_LISTED = 10;
+const MAX_SUGGESTIONS = 20;
+
+/** The declared aliases as an error lists them: the first MAX_LISTED in order, then how many more. */
+function declaredAliases(config: StackConfig): string {
+  const all = Object.keys(config.projects).sort(compare);
+  const shown = all.slice(0, MAX_LISTED).join(", ");
+  return all.length > MAX_LISTED ? `${shown} and ${all.length - MAX_LISTED} more` : shown;
+}
+
+/**
+ * Suggestions already made per config: past MAX_SUGGESTIONS, an unknown alias gets none. Each costs an edit distance to
+ * every declared alias, and a config of thousands of typos would otherwise take minutes to refuse.
+ */
+const suggestionsMade = new WeakMap<StackConfig, number>();
+
+/** ` (did you mean "x"?)` for an unknown alias, while this config's suggestions last. */
+function aliasSuggestion(config: StackConfig, alias: string): string {
+  const made = suggestionsMade.get(config) ?? 0;
+  if (made >= MAX_SUGGESTIONS) return "";
+  suggestionsMade.set(config, made + 1);
+  return didYouMean(alias, Object.keys(config.projects));
 }
 
 function checkStackWide(config: StackConfig, issues: Issues): void {
@@ -181,7 +202,7 @@ function checkStackWide(config: StackConfig, issues: Issues): void {
   if (sm && projectId(config, sm.project) === undefined) {
     issues.add(
       "secretManager.project",
-      `unknown project alias "${sm.project}"${didYouMean(sm.project, Object.keys(config.projects))}; declared aliases: ${declaredAliases(config).join(", ")}`,
+      `unknown project alias "${sm.project}"${aliasSuggestion(config, sm.project)}; declared aliases: ${declaredAliases(config)}`,
     );
   }
 }
@@ -300,8 +321,7 @@ function resolveAliases(
 }
 
 function unknownAlias(key: string, alias: string, config: StackConfig): string {
-  const declared = declaredAliases(config);
-  return `credential "${key}" names unknown project alias "${alias}"${didYouMean(alias, declared)}; declared aliases: ${declared.join(", ")}`;
+  return `credential "${key}" names unknown project alias "${alias}"${aliasSuggestion(config, alias)}; declared aliases: ${declaredAliases(config)}`;
 }
 
 /** One alias (stagingProject, preferredProject) for the argument `at`: its ID, or undefined (and an issue). */

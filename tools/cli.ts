@@ -644,11 +644,18 @@ export function quote(value: string): string {
 }
 
 /** Prints every problem, one `error:` line each, on stderr, and returns the exit code to use. */
+/** The most problems one report prints. */
+export const MAX_REPORTED = 50;
+
 export function reportFailure(err: unknown, io: Pick<Io, "stderr"> = processIo()): number {
   const issues = configIssuesOf(err);
   if (issues) {
     const heading = err instanceof ConfigError ? err.message.split("\n")[0] : "invalid stack config:";
-    io.stderr(`${oneLine(heading)}\n${issues.map((i) => `error: ${oneLine(formatIssue(i))}`).join("\n")}\n`);
+    // A config of thousands of mistakes: the first ones, and how many more (fixing those usually shows the rest).
+    const shown = issues.slice(0, MAX_REPORTED).map((i) => `error: ${oneLine(formatIssue(i))}`);
+    if (issues.length > MAX_REPORTED)
+      shown.push(`error: and ${issues.length - MAX_REPORTED} more problems: fix these first`);
+    io.stderr(`${oneLine(heading)}\n${shown.join("\n")}\n`);
     return EXIT_BAD_INPUT;
   }
   io.stderr(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -13,18 +13,27 @@ export function editDistance(a: string, b: string): number {
   return prev[t.length];
 }
 
-/** The closest candidate to `input`, if it is close enough to be a plausible typo. */
+/** Beyond this length an input is no typo of a name: no suggestion, and no quadratic distance to pay for. */
+export const MAX_SUGGESTED_INPUT = 64;
+
+/**
+ * The closest candidate to `input`, if it is close enough to be a plausible typo. A candidate whose length differs by
+ * more than the allowed distance is skipped unmeasured: the distance is at least the difference in length.
+ */
 export function closest(input: string, candidates: Iterable<string>): string | undefined {
+  if (input.length > MAX_SUGGESTED_INPUT) return undefined;
+  const allowed = Math.max(1, Math.floor(input.length / 3));
+  const length = input.toLowerCase().length;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    if (Math.abs(candidate.toLowerCase().length - length) > allowed) continue;
     const d = editDistance(input, candidate);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  const allowed = Math.max(1, Math.floor(input.length / 3));
   return bestDistance <= allowed ? best : undefined;
 }
 
