@@ -846,14 +846,23 @@ describe("the stack, as `pulumi preview` would register it", () => {
     readonly inputs: Record<string, unknown>;
   }
 
-  /** The offline plan's registrations (the real index.ts under Pulumi's mocks), in a process of its own. */
+  const planned = new Map<string, Registered[]>();
+
+  /**
+   * The offline plan's registrations (the real index.ts under Pulumi's mocks), in a process of its own (the
+   * command, as `npm run plan` runs it); each stack's once per file, the tests changing copies.
+   */
   function registrations(stack: string, configFile?: string): Registered[] {
-    const args = ["--import", "tsx", "tools/plan/main.ts", "--stack", stack, "--json", "--now", "2026-12-20T00:00:00Z"];
-    const out = execFileSync(process.execPath, configFile ? [...args, "--config", configFile] : args, {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    return (JSON.parse(out) as { resources: Registered[] }).resources;
+    const args = ["scripts/run.js", "plan", "--stack", stack, "--json", "--now", "2026-12-20T00:00:00Z"];
+    const key = `${stack}\0${configFile ?? ""}`;
+    if (!planned.has(key)) {
+      const out = execFileSync(process.execPath, configFile ? [...args, "--config", configFile] : args, {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
+      planned.set(key, (JSON.parse(out) as { resources: Registered[] }).resources);
+    }
+    return planned.get(key)!;
   }
 
   /**

@@ -5,7 +5,10 @@
  *   program uses it, and Pulumi's ComponentProvider, built from it as the plugin runner builds it, serves it;
  * - from a git checkout's subfolder, as `pulumi package add <git URL>/components` takes it: Pulumi installs the
  *   dependencies at the npm workspace's root (pulumi/pulumi sdk/nodejs/npm/workspaces.go FindWorkspaceRoot, then
- *   `npm install`), and its own plugin runner (@pulumi/pulumi cmd/run-plugin) serves the package over gRPC;
+ *   `npm install`), whose `prepare` builds dist/, and its own plugin runner (@pulumi/pulumi cmd/run-plugin) serves
+ *   the package over gRPC. That install is the one every clean clone gets (`.ci/run` runs `npm ci` at the root before
+ *   this suite: the same workspace install, `prepare` included), so the checkout's copy here reuses its
+ *   node_modules and runs `prepare` itself, rather than installing 500 packages a second time;
  * - from the workspace, as this repository's stack uses it.
  *
  * npm installs from this machine's cache (`--offline`, `--prefer-offline`: the SDKs' exact versions come from this
@@ -102,9 +105,16 @@ beforeAll(async () => {
     fs.mkdirSync(path.dirname(path.join(clone, file)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, file), path.join(clone, file));
   }
-  // Pulumi's nodejs host installs a plugin inside an npm workspace at the workspace's root; npm then runs the
-  // package's `prepare`, which builds dist/.
-  execFileSync("npm", ["install", "--offline", ...NPM], { cwd: clone, stdio: "pipe" });
+  // Pulumi's nodejs host installs a plugin inside an npm workspace at the workspace's root, and npm runs the
+  // package's `prepare`, which builds dist/: the root's installed tree, and the package's own `prepare` script.
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(clone, "node_modules"), "dir");
+  const prepare = (
+    JSON.parse(fs.readFileSync(path.join(clone, "components", "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts.prepare;
+  expect(prepare).toBe("node scripts/build.js --prepare");
+  execFileSync(process.execPath, ["scripts/build.js", "--prepare"], { cwd: path.join(clone, "components") });
   expect(fs.existsSync(path.join(clone, "components", "dist", "index.js"))).toBe(true);
 
   // Pulumi's own plugin runner on the folder, as the language host starts it; it prints the port it serves on.

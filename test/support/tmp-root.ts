@@ -7,12 +7,16 @@ import * as os from "os";
 import * as path from "path";
 
 export default function setup(): () => void {
+  // Each test project runs the global setup: the first one makes the folder, the others use it.
+  if (process.env.PLAKAR_TEST_TMP !== undefined) return () => undefined;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "plakar-iam-run-"));
   const previous = process.env.TMPDIR;
   process.env.TMPDIR = root;
+  process.env.PLAKAR_TEST_TMP = root;
   return () => {
     if (previous === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previous;
+    delete process.env.PLAKAR_TEST_TMP;
     fs.rmSync(root, { recursive: true, force: true });
   };
 }
