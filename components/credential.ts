@@ -3,7 +3,10 @@
  * application, a policy whose principal is that application, the application's API keys (the current one and,
  * during a rotation overlap, the previous one, handed out only once the policy exists) and, optionally, the current
  * key written into Secret Manager. Each component class (PlakarCredential and one per Plakar use case) is a thin
- * constructor over `planCredential` and `buildCredential`.
+ * constructor over `planCredential` and `buildCredential`. Each class repeats the same output declarations because
+ * Pulumi's schema analyzer (@pulumi/pulumi provider/experimental/analyzer `isPulumiComponent`, `analyzeComponent`)
+ * takes a class as a component only when it extends ComponentResource itself, and reads only its own members as
+ * outputs: a shared base class would hide them from Python, Go, C# and YAML programs.
  *
  * Which resources exist is decided from which arguments are present and from the plain ones (rotation, retire,
  * adopt), never from an Output's value. Each child's inputs come from the arguments it reads: when they are plain,
