@@ -51,7 +51,7 @@ function expectRefused(r: { code: number | null; stdout: string; stderr: string 
   ).toBe(true);
 }
 
-describe("one reading of config: the bypasses of issue 10 stay closed", () => {
+describe("one reading of config: the known bypasses stay closed", () => {
   it("a bare __proto__ under config: cannot grant AllProductsFullAccess on every project", async () => {
     const file = stackFile("Pulumi.proto-bare.yaml", [
       "config:",

@@ -1,4 +1,4 @@
-/** Bad input the domain refuses with a key path (issue 10): bounds, reserved tags, regions, folders, letter case. */
+/** Bad input the domain refuses with a key path: bounds, reserved tags, regions, folders, letter case. */
 import { describe, expect, it } from "vitest";
 import { APPS, BACKUPS, baseConfig, issuesOf, plan } from "./support/config";
 

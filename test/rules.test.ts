@@ -1,5 +1,5 @@
 /**
- * Several rules per credential (issue 12): `rules`, presets made of parts (`stagingProject`), the Object Storage
+ * Several rules per credential: `rules`, presets made of parts (`stagingProject`), the Object Storage
  * preferred project, the refusals, the component's `rules` argument and the policy pack over several rules. Every
  * expectation is written from the issue and Plakar's/Scaleway's pages: which sets each project needs.
  */

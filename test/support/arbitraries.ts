@@ -518,7 +518,7 @@ export const FC_PARAMS: { endOnFailure: boolean; seed?: number } = {
 export const validCaseArb: fc.Arbitrary<Case> = fc.gen().map((g) => buildValid((arb) => g(() => arb)));
 
 /**
- * A valid config (as validCaseArb) plus credentials written with the keys of issue 12: several `rules` (explicit sets,
+ * A valid config (as validCaseArb) plus credentials written with the keys of several rules: several `rules` (explicit sets,
  * whole presets, preset parts, "*"), a preset made of parts with its `stagingProject`, and a Secret Manager backup
  * with its own `region`. Kept apart from validCaseArb, whose configs other suites reorder key by key.
  */

@@ -239,7 +239,7 @@ function twoProjects(config: RawStack, rng: Rng): [string, string] | undefined {
   return undefined;
 }
 
-/** The mistakes of issue 12's keys: rules, stagingProject, a credential's own region. */
+/** The mistakes of the several-rules keys: rules, stagingProject, a credential's own region. */
 export const RULE_MUTATIONS: readonly Mutation[] = [
   {
     kind: "rules mixed with projects or permissionSets",
