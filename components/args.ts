@@ -10,7 +10,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { COMPONENT_TYPES, CUSTOM_USE_CASE, DEFAULT_DELIVERY_REGION, MAX_DAYS } from "./domain/constants";
+import { COMPONENT_TYPES, DEFAULT_DELIVERY_REGION, MAX_DAYS } from "./domain/constants";
 import { DEFAULT_MAX_LIFETIME_DAYS, DEFAULT_OVERLAP_DAYS, DEFAULT_ROTATE_EVERY_DAYS } from "./domain/constants";
 import type { CredentialSpec, RulePaths, RuleSpec, SpecPaths } from "./domain/credential";
 import { type ConfigIssue, formatPath, Issues } from "./domain/errors";
@@ -591,9 +591,4 @@ export function specFor(
     ...(deliverySpec ? { delivery: deliverySpec } : {}),
     paths,
   };
-}
-
-/** The use case written into tags and descriptions: the preset's name, or "custom". */
-export function useCaseOf(preset: MaybeUnknown<string> | undefined): MaybeUnknown<string> {
-  return preset === undefined ? CUSTOM_USE_CASE : preset;
 }
