@@ -22,6 +22,7 @@ const ISOLATED = [
   "components/test/args.test.ts",
   "components/test/component-args.test.ts",
   "components/test/component-late.test.ts",
+  "components/test/component-preview.test.ts",
   "components/test/component.test.ts",
   "components/test/provider.test.ts",
 ];

@@ -27,6 +27,7 @@ export default defineConfig({
       "components/test/args.test.ts",
       "components/test/component.test.ts",
       "components/test/component-late.test.ts",
+      "components/test/component-preview.test.ts",
       "components/test/provider.test.ts",
       "test/retire.test.ts",
       "test/upgrade.test.ts",

@@ -81,11 +81,14 @@ export class CredentialArgsError extends pulumi.RunError {
     return this.found;
   }
 
-  /** Adds problems found later, in another part of the same credential. */
-  add(issues: readonly ConfigIssue[]): void {
+  /** Adds problems found later, in another part of the same credential; returns those it did not hold yet. */
+  add(issues: readonly ConfigIssue[]): ConfigIssue[] {
+    const fresh: ConfigIssue[] = [];
     for (const issue of issues) {
-      if (!this.found.some((i) => i.path === issue.path && i.message === issue.message)) this.found.push(issue);
+      if (!this.found.some((i) => i.path === issue.path && i.message === issue.message)) fresh.push(issue);
     }
+    this.found.push(...fresh);
+    return fresh;
   }
 }
 
@@ -361,8 +364,9 @@ interface Parts {
 /**
  * The one refusal of a credential whose arguments resolve later, whichever part finds it first. In an update, every
  * part throws the same error (see CredentialArgsError), so Pulumi reports it once and creates nothing of the
- * credential (the gate). In a preview, it is logged once as an error of the component, and the parts it spoils
- * become unknown, so the preview still completes and fails with that one error.
+ * credential (the gate). In a preview, each problem is logged once as an error of the component (parts resolve one
+ * by one: one part's problems, then those another part finds), and the parts it spoils become unknown, so the
+ * preview still completes and fails with those errors.
  */
 class Refusal {
   private error?: CredentialArgsError;
@@ -373,21 +377,24 @@ class Refusal {
 
   /** The refusal, as an error: thrown in an update. */
   fail(issues: readonly ConfigIssue[]): never {
-    throw this.record(issues);
+    throw this.record(issues).error;
   }
 
-  /** The refusal, in a preview: logged once, and what it spoils becomes unknown. */
+  /** The refusal, in a preview: problems not logged yet are logged, and what it spoils becomes unknown. */
   preview(issues: readonly ConfigIssue[]): never {
-    const first = this.error === undefined;
-    const error = this.record(issues);
-    if (first) void pulumi.log.error(error.message, this.component);
+    const { fresh } = this.record(issues);
+    if (fresh.length > 0) {
+      const message = new CredentialArgsError(this.plan.kind, this.plan.name, fresh).message;
+      void pulumi.log.error(message, this.component);
+    }
     return pulumi.unknown as never;
   }
 
-  private record(issues: readonly ConfigIssue[]): CredentialArgsError {
-    if (this.error) this.error.add(issues);
-    else this.error = new CredentialArgsError(this.plan.kind, this.plan.name, issues);
-    return this.error;
+  /** Records the problems on the credential's one error; `fresh` are those it did not hold yet. */
+  private record(issues: readonly ConfigIssue[]): { error: CredentialArgsError; fresh: readonly ConfigIssue[] } {
+    if (this.error) return { error: this.error, fresh: this.error.add(issues) };
+    this.error = new CredentialArgsError(this.plan.kind, this.plan.name, issues);
+    return { error: this.error, fresh: issues };
   }
 }
 
@@ -505,7 +512,8 @@ function accessInfo(useCase: string, access: Access): CredentialAccess {
     useCase,
     rules: access.rules.map(policyRule),
     permissionSets: [...access.permissionSets],
-    projectIds: access.projects === "*" ? [] : [...new Set(access.projects.map((p) => p.id))].sort(),
+    // The domain lists each project once, sorted by its label: in a component, its ID.
+    projectIds: access.projects === "*" ? [] : access.projects.map((p) => p.id),
     allProjects: access.projects === "*",
     ...(access.preferredProject ? { preferredProjectId: access.preferredProject.id } : {}),
   };
