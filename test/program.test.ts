@@ -156,6 +156,23 @@ describe("config errors", () => {
   });
 });
 
+describe("the outputs' project lists", () => {
+  it("list a credential's projects by ID, as its rules do, whatever the aliases' order", async () => {
+    // By alias, "data" comes before "web"; by ID, web's comes first.
+    const web = "2e3f4a5b-6c7d-4e8f-8a9b-0c1d2e3f4a5b";
+    const data = "3f4a5b6c-7d8e-4f9a-9b0c-1d2e3f4a5b6c";
+    const file = writeStackFile({
+      organizationId: "5b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
+      projects: { web, data },
+      credentials: { inventory: { preset: "inventory", projects: ["data", "web"] } },
+    });
+    const result = await runOffline({ root: ROOT, configFile: file, now: NOW });
+    const inventory = (result.outputs as Outputs).credentials.inventory;
+    expect(inventory.projectIds).toEqual([web, data]);
+    expect(inventory.rules).toEqual([{ projectIds: [web, data], permissionSets: ["AllProductsReadOnly"] }]);
+  });
+});
+
 describe("stack files", () => {
   it("leave other namespaces' encrypted values alone (the offline plan cannot and need not read them)", async () => {
     const file = writeStackFile({

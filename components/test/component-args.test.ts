@@ -207,6 +207,12 @@ async function lateRefusal(name: string, args: Record<string, unknown>): Promise
 
 describe("refusals name every argument by its args.<path>", () => {
   // Unknown keys list every key known at that level, comma-separated, after the closest one.
+  it("arguments that are not an object of arguments, as another language or a cast can pass them", () => {
+    for (const args of [null, undefined, "inventory", [BASE], pulumi.output(BASE)]) {
+      expect(refusal(args as never)).toEqual(["args: must be an object of arguments"]);
+    }
+  });
+
   it("an unknown argument lists the arguments known at its level", () => {
     expect(refusal({ ...BASE, tag: ["x"] })).toEqual([
       'args.tag: unknown argument (did you mean "tags"?); known here: organizationId, projectIds, allProjects, rotation, expiresAt, maxLifetimeDays, name, description, tags, retire, adopt, delivery, preset, permissionSets, rules, preferredProjectId, stagingProjectId, region',

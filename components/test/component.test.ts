@@ -114,6 +114,54 @@ describe("PlakarCredential", () => {
     expect(await value(buckets.expiresAt)).toBe("2027-03-30T00:00:00Z");
   });
 
+  it("reports each rule in its access output, and a project in two rules once", async () => {
+    const source = ["ObjectStorageBucketsRead", "ObjectStorageObjectsRead"];
+    const store = ["ObjectStorageBucketsWrite", "ObjectStorageObjectsDelete", "ObjectStorageObjectsWrite"];
+    const several = new PlakarCredential(
+      "several",
+      {
+        organizationId: ORG,
+        preset: "object-storage",
+        rules: [
+          { projectIds: [BACKUPS, APPS], permissionSets: source },
+          { projectIds: [BACKUPS], permissionSets: store },
+        ],
+        preferredProjectId: BACKUPS,
+      },
+      { now: NOW },
+    );
+    expect(await value(several.access)).toEqual({
+      useCase: "object-storage",
+      rules: [
+        { projectIds: [APPS, BACKUPS].sort(), permissionSets: source },
+        { projectIds: [BACKUPS], permissionSets: store },
+      ],
+      permissionSets: [...source, ...store].sort(),
+      projectIds: [APPS, BACKUPS].sort(),
+      allProjects: false,
+      preferredProjectId: BACKUPS,
+    });
+  });
+
+  it("reports a rule on all projects as allProjects, with no project list", async () => {
+    const everywhere = new PlakarCredential(
+      "everywhere",
+      {
+        organizationId: ORG,
+        preset: "inventory",
+        rules: [{ allProjects: true, permissionSets: ["AllProductsReadOnly"] }],
+      },
+      { now: NOW },
+    );
+    expect(await value(everywhere.access)).toEqual({
+      useCase: "inventory",
+      rules: [{ allProjects: true, permissionSets: ["AllProductsReadOnly"] }],
+      permissionSets: ["AllProductsReadOnly"],
+      projectIds: [],
+      allProjects: true,
+    });
+  });
+
   it("gives no defaultProjectId to a key without Object Storage sets", async () => {
     await value(inventory.accessKey);
     const key = find("scaleway:iam/apiKey:ApiKey", "inventory-key-2026-12-16").inputs;
