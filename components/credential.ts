@@ -578,10 +578,10 @@ export function buildCredential(parent: pulumi.ComponentResource, plan: Credenti
   const adopt = plan.args.adopt as { applicationId: string; policyId: string } | undefined;
   const retainOnDelete = plan.componentOptions.retainOnDelete;
   // The application, the policy and the secret inherit `protect` from the component (and so from whatever
-  // encloses it), but for a retired credential; `retainOnDelete`, which Pulumi does not pass down, is given here.
+  // encloses it; a retired credential's component is unprotected, see planCredential); `retainOnDelete`, which
+  // Pulumi does not pass down, is given here.
   const kept: pulumi.CustomResourceOptions = {
     parent,
-    ...(retired ? { protect: false } : {}),
     ...(retainOnDelete !== undefined ? { retainOnDelete } : {}),
   };
 
@@ -680,7 +680,6 @@ export function buildCredential(parent: pulumi.ComponentResource, plan: Credenti
       },
       {
         parent,
-        ...(retired ? { protect: false } : {}),
         ...(retainOnDelete !== undefined ? { retainOnDelete } : {}),
         ...(gate ? { dependsOn: gate } : {}),
       },
