@@ -492,6 +492,8 @@ describe("CredentialArgsError (PlakarCredentialArgsError)", () => {
     expect((error as Error).message).toBe(
       'invalid arguments for PlakarCredential "two-problems":\n  args.tags: must be a list\n  args.retire: must be a plain boolean',
     );
+    // No stack trace, like every RunError: a component provider logs `stack`, which says only what to fix.
+    expect((error as Error).stack).toBe(`CredentialArgsError: ${(error as Error).message}`);
     expect(family("two-problems")).toEqual([]);
   });
 });
