@@ -7,9 +7,9 @@
  * Every component is built inside its test (Stryker credits a test only with the code it runs itself).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { InventoryCredential, PlakarCredential, PlakarCredentialArgsError } from "../index";
-import { APPS, BACKUPS, ORG } from "./support/fixtures";
+import { APPS, BACKUPS, ORG, takeUnhandledRejections, until } from "./support/fixtures";
 
 const SECRET = "component-args-mock-secret";
 const NOW = new Date("2026-12-20T00:00:00Z");
@@ -132,19 +132,7 @@ monitor.registerResourceOutputs = (req, cb) => {
 // A check that runs once an Output resolves fails every child's registration: under the mock runtime those are
 // unhandled rejections (Pulumi's program runner would end the update with the first). Taken from vitest for this
 // file only, to be asserted on.
-const vitestListeners = process.listeners("unhandledRejection");
-const rejections: unknown[] = [];
-process.removeAllListeners("unhandledRejection");
-process.on("unhandledRejection", (err) => rejections.push(err));
-afterAll(() => {
-  process.removeAllListeners("unhandledRejection");
-  for (const listener of vitestListeners) process.on("unhandledRejection", listener);
-});
-
-async function until(condition: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-}
+const rejections = takeUnhandledRejections();
 
 /** An Output's value; rejects when the Output does (its internal promise), rather than never resolving. */
 function value<T>(output: pulumi.Output<T>): Promise<T> {

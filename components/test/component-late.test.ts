@@ -7,9 +7,9 @@
  * exits); the mock runtime has no such runner, so this test listens for the rejection itself.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PlakarCredential } from "../index";
-import { APPS, BACKUPS, ORG } from "./support/fixtures";
+import { APPS, BACKUPS, ORG, takeUnhandledRejections, until } from "./support/fixtures";
 
 const registered: string[] = [];
 void pulumi.runtime.setMocks(
@@ -28,19 +28,7 @@ void pulumi.runtime.setMocks(
 );
 
 // Take unhandled rejections from vitest for this file only: they are what this test is about.
-const vitestListeners = process.listeners("unhandledRejection");
-const rejections: Error[] = [];
-process.removeAllListeners("unhandledRejection");
-process.on("unhandledRejection", (err) => rejections.push(err as Error));
-afterAll(() => {
-  process.removeAllListeners("unhandledRejection");
-  for (const listener of vitestListeners) process.on("unhandledRejection", listener);
-});
-
-async function until(condition: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-}
+const rejections = takeUnhandledRejections() as Error[];
 
 describe("PlakarCredential with Outputs that resolve to refused values", () => {
   it("fails with the args.<path> message once the value is known, and creates none of the credential's resources", async () => {

@@ -4,9 +4,9 @@
  * unknown. Without an engine, Pulumi's `log.error` prints `error: [runtime] <message>` to console.error.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { PlakarCredential } from "../index";
-import { APPS, BACKUPS, ORG } from "./support/fixtures";
+import { APPS, BACKUPS, ORG, takeUnhandledRejections } from "./support/fixtures";
 
 const registered: string[] = [];
 void pulumi.runtime.setMocks(
@@ -25,14 +25,7 @@ void pulumi.runtime.setMocks(
 );
 
 // A preview must not fail by an unhandled rejection: collect them instead of letting vitest report them.
-const vitestListeners = process.listeners("unhandledRejection");
-const rejections: unknown[] = [];
-process.removeAllListeners("unhandledRejection");
-process.on("unhandledRejection", (err) => rejections.push(err));
-afterAll(() => {
-  process.removeAllListeners("unhandledRejection");
-  for (const listener of vitestListeners) process.on("unhandledRejection", listener);
-});
+const rejections = takeUnhandledRejections();
 afterEach(() => vi.restoreAllMocks());
 
 const later = <T>(v: T) => pulumi.output(Promise.resolve(v));

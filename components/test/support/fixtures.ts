@@ -2,6 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { afterAll } from "vitest";
 import { loadCatalog } from "../../domain/catalog";
 import { loadPresets } from "../../domain/presets";
 
@@ -33,4 +34,27 @@ export function oncePerFile(setup: () => Promise<void> | void): () => Promise<vo
     await setup();
     done = true;
   };
+}
+
+/**
+ * Takes unhandled rejections from vitest for the calling test file, and gives them back after its last test: a
+ * refusal found once an Output resolves reaches Pulumi's program runner that way (its `unhandledRejection` handler
+ * ends the update); the mock runtime has no such runner, so a file asserts on them. Call at the file's top level.
+ */
+export function takeUnhandledRejections(): unknown[] {
+  const vitestListeners = process.listeners("unhandledRejection");
+  const rejections: unknown[] = [];
+  process.removeAllListeners("unhandledRejection");
+  process.on("unhandledRejection", (err) => rejections.push(err));
+  afterAll(() => {
+    process.removeAllListeners("unhandledRejection");
+    for (const listener of vitestListeners) process.on("unhandledRejection", listener);
+  });
+  return rejections;
+}
+
+/** Waits until `condition` holds, or `ms` have passed. */
+export async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
 }
